@@ -1,0 +1,55 @@
+"""Helpers for running the chapters as notebooks (book build, nbval, Colab)."""
+
+from __future__ import annotations
+
+import os
+import random
+from typing import Any
+
+import numpy as np
+
+
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Make ``value`` available to the prose as ``{glue:text}`name```.
+
+    On the website (MyST-NB installed) this calls :func:`myst_nb.glue`. Where
+    MyST-NB is missing, as on Colab, it does nothing: the cell's own output
+    already shows the number. Nothing extra is printed in either case.
+
+    Args:
+        name: Key used in the prose, for example ``"speedup"``.
+        value: Any object; numbers are formatted in the prose, e.g.
+            ``{glue:text}`speedup:.1f```.
+        display: Also show the value under the cell (off by default).
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"glue name must be a non-empty string, got {name!r}.")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return None
+    myst_glue(name, value, display=display)
+    return None
+
+
+def set_seed(seed: int = 42, deterministic: bool = True) -> None:
+    """Seed Python, NumPy and Keras, and ask TensorFlow for deterministic ops.
+
+    Args:
+        seed: Seed for every random number generator.
+        deterministic: Also call
+            ``tf.config.experimental.enable_op_determinism()`` so that two runs
+            on the same machine give the same numbers (slower on a GPU).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer, got {type(seed).__name__}.")
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+    if deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()

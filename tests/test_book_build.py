@@ -1,0 +1,99 @@
+"""The real book build: Jupyter Book 1 with warnings as errors.
+
+Executes every chapter (quick mode and offline data under `make test`), then
+checks what a reader of the website gets: every page, local MathJax, the
+Colab button pointing at the committed notebook, exercise dropdowns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, book_config, toc_files
+
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
+         "--warningiserror", "--keep-going"],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=1800,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, "book build failed:\n" + log[-6000:]
+    return out / "_build" / "html"
+
+
+def page(site: Path, name: str) -> str:
+    return (site / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_every_toc_page_is_built(site):
+    missing = [name for name in toc_files() if not (site / f"{name}.html").exists()]
+    assert not missing, f"pages missing from the site: {missing}"
+    assert (site / "index.html").exists()
+
+
+def test_no_source_notebook_is_rendered_twice(site):
+    # The .ipynb twins are excluded; only the .md sources become pages.
+    assert not list((site / "chapters").glob("*.ipynb.html"))
+    sources = (site / "_sources" / "chapters")
+    assert not list(sources.glob("*.ipynb")) or list(sources.glob("*.md"))
+
+
+def chapter_pages() -> list[str]:
+    return [name for name in toc_files() if name.startswith("chapters/")]
+
+
+@pytest.mark.parametrize("name", chapter_pages())
+def test_colab_button_points_at_committed_notebook(site, name):
+    repo = book_config()["repository"]["url"].removeprefix("https://github.com/")
+    expected = (
+        f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
+    )
+    html = page(site, name)
+    assert expected in html, f"{name}: no Colab link to {expected}"
+    assert (ROOT / f"{name}.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", chapter_pages())
+def test_mathjax_is_served_by_the_site(site, name):
+    html = page(site, name)
+    scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.I)
+    assert scripts, f"{name}: no MathJax script"
+    remote = [src for src in scripts if src.startswith(("http:", "https:", "//"))]
+    assert not remote, f"{name}: MathJax loaded from the network: {remote}"
+    for src in scripts:
+        assert (site / "chapters" / src.split("?")[0]).resolve().exists(), src
+
+
+@pytest.mark.parametrize("name", chapter_pages())
+def test_chapter_has_exercises_with_hidden_solutions(site, name):
+    html = page(site, name)
+    assert 'class="exercise' in html, f"{name}: no exercise"
+    solutions = re.findall(r'<div class="([^"]*solution[^"]*)"', html)
+    assert solutions, f"{name}: no solution"
+    assert all("dropdown" in classes for classes in solutions), (
+        f"{name}: every solution must be hidden in a dropdown: {solutions}"
+    )
+
+
+@pytest.mark.parametrize("name", chapter_pages())
+def test_chapter_shows_outputs_and_no_errors(site, name):
+    html = page(site, name)
+    assert "cell_output" in html, f"{name}: no executed outputs on the page"
+    assert "Traceback" not in html, f"{name}: an error traceback is on the page"
+
+
+def test_bibliography_lists_cited_works(site):
+    html = page(site, "bibliography")
+    assert html.count('class="citation"') + html.count("<dt") > 0 or "role=\"list\"" in html
