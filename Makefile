@@ -35,7 +35,7 @@ test: $(STAMP)
 
 # The .md is the source: rewrite every .ipynb from it (not by timestamps).
 sync: $(STAMP)
-	$(BIN)/jupytext --to ipynb chapters/*.md
+	$(BIN)/python tools/sync_notebooks.py
 
 clean:
 	rm -rf _build

@@ -28,6 +28,17 @@ def test_glue_hands_the_value_to_myst_nb_hidden(monkeypatch, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_glue_turns_numpy_scalars_into_python_numbers(monkeypatch):
+    calls = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: calls.append(value)
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    glue("ratio", np.float64(0.25))
+    glue("count", np.int64(3))
+    assert calls == [0.25, 3]
+    assert [type(v) for v in calls] == [float, int]
+
+
 @pytest.mark.parametrize("bad", ["", "  ", None, 3])
 def test_glue_rejects_bad_names(bad):
     with pytest.raises(ValueError, match="glue name"):

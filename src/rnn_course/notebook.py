@@ -24,6 +24,10 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"glue name must be a non-empty string, got {name!r}.")
+    if isinstance(value, np.generic):
+        # MyST-NB formats the text/plain repr; np.float64(0.5) would not
+        # take a format spec such as :.2f, the Python float does.
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

@@ -1,0 +1,54 @@
+"""Regenerate every ``chapters/*.ipynb`` from its MyST ``.md`` source.
+
+The ``.md`` is the source of truth; the ``.ipynb`` is rewritten from it
+whatever the timestamps say, with no outputs and with cell ids derived from
+the chapter name and cell position, so that regenerating an unchanged chapter
+gives a byte-identical file (random ids would change on every run).
+
+Usage: ``python tools/sync_notebooks.py [--check] [chapters/NN_name.md ...]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import jupytext
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+
+
+def notebook_text(md: Path) -> str:
+    """The ``.ipynb`` JSON text that ``md`` must be paired with."""
+    notebook = jupytext.read(md)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"{md.stem[:50]}-{index:03d}"
+    return jupytext.writes(notebook, fmt="ipynb")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true",
+                        help="only report notebooks that are out of sync")
+    args = parser.parse_args(argv)
+    sources = args.sources or sorted(CHAPTERS.glob("*.md"))
+    stale = []
+    for md in sources:
+        target = md.with_suffix(".ipynb")
+        text = notebook_text(md)
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(target)
+        if not args.check:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+    if args.check and stale:
+        print("out of sync: " + ", ".join(str(p) for p in stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
