@@ -319,3 +319,22 @@ def test_set_simple_rnn_params_checks_shapes():
     assert "\n" not in str(info.value)
     with pytest.raises(ValueError, match="no bias"):
         set_simple_rnn_params(keras_layer(3, 4, use_bias=False), W, U, b)
+
+
+@pytest.mark.parametrize("features, units", [(1, 1), (32, 64), (10000, 32), (7, 3)])
+def test_simple_rnn_param_count_matches_keras(features, units):
+    import keras
+
+    from rnn_course.numpy_nets import simple_rnn_param_count
+
+    layer = keras.layers.SimpleRNN(units)
+    layer.build((None, None, features))
+    assert simple_rnn_param_count(features, units) == layer.count_params()
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "4", True])
+def test_simple_rnn_param_count_rejects_bad_sizes(bad):
+    from rnn_course.numpy_nets import simple_rnn_param_count
+
+    with pytest.raises(ValueError, match="positive integer"):
+        simple_rnn_param_count(bad, 4)

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from rnn_course.numpy_nets import rnn_forward
+from rnn_course.numpy_nets import rnn_forward, simple_rnn_param_count
 
 __all__ = ["check_rnn_forward", "check_rnn_output_shape", "check_parameter_count"]
 
@@ -108,10 +108,7 @@ def check_parameter_count(answer: Any, features: int, units: int, verbose: bool 
     Returns:
         ``True`` when ``answer`` is right, ``False`` otherwise.
     """
-    for name, value in (("features", features), ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    expected = units * features + units * units + units
+    expected = simple_rnn_param_count(features, units)
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         return _report(False, f"Expected a number, got {type(answer).__name__}.", verbose)
     if answer == expected:

@@ -26,7 +26,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["rnn_forward", "simple_rnn_params", "set_simple_rnn_params"]
+__all__ = [
+    "rnn_forward",
+    "set_simple_rnn_params",
+    "simple_rnn_param_count",
+    "simple_rnn_params",
+]
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -287,3 +292,23 @@ def set_simple_rnn_params(layer: Any, W: Any, U: Any, b: Any) -> None:
             )
         arrays[name] = array
     layer.set_weights([arrays["W"].T, arrays["U"].T, arrays["b"]])
+
+
+def simple_rnn_param_count(features: int, units: int) -> int:
+    """Number of parameters of one simple recurrent layer.
+
+    ``W`` is ``(units, features)``, ``U`` is ``(units, units)`` and ``b`` is
+    ``(units,)``, so the count is ``units * (features + units + 1)``: the same
+    as ``keras.layers.SimpleRNN(units).count_params()`` on ``features`` inputs.
+
+    Args:
+        features: Size of each input vector ``x_t``.
+        units: Size of the hidden state ``h_t``.
+
+    Returns:
+        The number of trainable parameters.
+    """
+    for name, value in (("features", features), ("units", units)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(units) * (int(features) + int(units) + 1)
