@@ -1,0 +1,292 @@
+"""CIFAR-10: the real Keras loader first, the offline twin always.
+
+``load_cifar10()`` returns exactly what ``keras.datasets.cifar10.load_data()``
+returns, optionally cut to the first ``n_train``/``n_test`` images. When the
+real data cannot be had (no network, a classroom firewall, a half-downloaded
+file in the Keras cache) it says so in one line and falls back to the offline
+twin of :mod:`rnn_course.data.synthetic_cifar10`: images of ten simple shapes
+and textures in the same format.
+
+Where Keras keeps CIFAR-10 (Keras 3, ``keras.utils.get_file`` with
+``extract=True``), under ``<keras home>/datasets/``:
+
+- ``cifar-10-batches-py-target_archive``: the downloaded ``.tar.gz``
+  (163 MiB), checked against its SHA-256 on every load;
+- ``cifar-10-batches-py-target/cifar-10-batches-py/``: the extracted
+  pickled batches ``data_batch_1`` ... ``data_batch_5`` and ``test_batch``,
+  extracted afresh from the archive on every load.
+
+``<keras home>`` is ``$KERAS_HOME`` (read once, when Keras is imported), else
+``~/.keras``; Keras falls back to ``/tmp/.keras`` when that is not writable.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from rnn_course.config import DATA_ENV, data_source
+from rnn_course.data import synthetic_cifar10
+from rnn_course.data._cache import DatasetError, notice
+
+CIFAR10_CLASSES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
+
+NUM_TRAIN = 50_000
+NUM_TEST = 10_000
+
+# Pinned from keras/src/datasets/cifar10.py (Keras 3): the folder name passed
+# to get_file and the hash of the archive it downloads.
+_KERAS_DIRNAME = "cifar-10-batches-py-target"
+_KERAS_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
+
+# Without a timeout a half-open connection (captive portal, firewall that
+# drops packets) hangs the notebook instead of falling back.
+_SOCKET_TIMEOUT_S = 30.0
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+class _Unavailable(Exception):
+    """The real data could not be loaded; ``args[0]`` says why, in one line."""
+
+
+def _one_line(exc: BaseException, limit: int = 160) -> str:
+    """An exception as a short single line, for messages that must fit on one."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _check_count(name: str, value, maximum: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer or None, got bool.")
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an integer or None, got {type(value).__name__}."
+        ) from None
+    if not 1 <= value <= maximum:
+        raise ValueError(f"{name} must be between 1 and {maximum:,}, got {value}.")
+    return value
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool):
+        raise TypeError("seed must be a non-negative integer, got bool.")
+    try:
+        seed = operator.index(seed)
+    except TypeError:
+        raise TypeError(
+            f"seed must be a non-negative integer, got {type(seed).__name__}."
+        ) from None
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}.")
+    return seed
+
+
+def keras_cache_paths() -> tuple[Path, Path]:
+    """Where Keras keeps CIFAR-10: ``(archive, extraction folder)``.
+
+    This repeats the path logic of ``keras.utils.get_file`` so the cache can be
+    checked before Keras touches it.
+    """
+    try:
+        from keras.src.backend import config as keras_config
+
+        home = keras_config.keras_home()
+    except (ImportError, AttributeError):  # pragma: no cover - other Keras layouts
+        home = os.environ.get("KERAS_HOME", os.path.join("~", ".keras"))
+    base = os.path.expanduser(home)
+    if not os.access(base, os.W_OK):
+        base = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
+    datasets = Path(base) / "datasets"
+    return datasets / f"{_KERAS_DIRNAME}_archive", datasets / _KERAS_DIRNAME
+
+
+class _HoldFirstLine:
+    """Stdout stand-in that holds Keras's "Downloading data from ..." line.
+
+    The line is passed on as soon as anything else is written (the progress
+    bar, so the download is under way) and dropped if the download fails, so
+    an offline fallback prints one line, not two.
+    """
+
+    def __init__(self, target):
+        self._target = target
+        self._held: list[str] = []
+        self._passing = False
+
+    def write(self, text: str) -> int:
+        if self._passing:
+            return self._target.write(text)
+        if self._held and "\n" in "".join(self._held):
+            self.release()
+            return self._target.write(text)
+        self._held.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._passing:
+            self._target.flush()
+
+    def release(self) -> None:
+        self._passing = True
+        held, self._held = "".join(self._held), []
+        if held:
+            self._target.write(held)
+
+    def __getattr__(self, name):
+        # isatty, encoding, fileno...: the progress bar asks the real stream.
+        return getattr(self._target, name)
+
+
+def _load_from_keras() -> tuple[Split, Split]:
+    """``keras.datasets.cifar10.load_data()``, with a cache check and a timeout.
+
+    Raises:
+        _Unavailable: with a one-line reason, when the data cannot be loaded.
+    """
+    try:
+        import keras
+        from keras.src.utils import file_utils
+    except ImportError as exc:
+        raise _Unavailable(f"Keras could not be imported ({_one_line(exc)})") from None
+
+    archive, extracted = keras_cache_paths()
+    if archive.exists():
+        # A download killed halfway leaves a truncated archive; get_file would
+        # then try to download again and, offline, delete the file. Check it
+        # here so the user decides (and learns where the file is). Keras
+        # hashes it again: about 0.1 s each, little next to the extraction.
+        try:
+            intact = file_utils.validate_file(str(archive), _KERAS_SHA256)
+        except OSError:
+            intact = False
+        if not intact:
+            raise _Unavailable(
+                f"the Keras cache file {archive} is truncated or corrupted "
+                "(delete it to download again)"
+            )
+    had_archive = archive.exists()
+
+    previous_timeout = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(_SOCKET_TIMEOUT_S)
+    held = _HoldFirstLine(sys.stdout)
+    sys.stdout = held
+    try:
+        data = keras.datasets.cifar10.load_data()
+    except Exception as exc:  # Keras raises bare Exception for download errors.
+        if had_archive or archive.exists():
+            raise _Unavailable(
+                f"the files in the Keras cache {extracted} could not be read "
+                f"({_one_line(exc)}): delete that folder and {archive} to download again"
+            ) from None
+        raise _Unavailable(f"could not download it ({_one_line(exc)})") from None
+    else:
+        held.release()
+    finally:
+        if sys.stdout is held:
+            sys.stdout = held._target
+        socket.setdefaulttimeout(previous_timeout)
+    return data
+
+
+def _first(split: Split, n: int | None) -> Split:
+    """The first ``n`` examples (all when ``None``), as arrays of their own."""
+    x, y = split
+    if n is None or n == len(x):
+        return x, y
+    # Copies, so a small subset does not keep the full arrays alive.
+    return x[:n].copy(), y[:n].copy()
+
+
+def load_cifar10(
+    source: str | None = None,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+) -> tuple[Split, Split]:
+    """Load CIFAR-10, or its offline twin, in the format of Keras's loader.
+
+    Args:
+        source: ``"keras"`` for ``keras.datasets.cifar10.load_data()`` (the
+            real photographs, downloaded once, about 163 MiB), ``"synthetic"``
+            for the offline twin (:mod:`rnn_course.data.synthetic_cifar10`),
+            ``"auto"`` for Keras and, if that fails, the twin with a one-line
+            notice. ``None`` reads ``RNN_COURSE_DATA``, else ``"auto"``.
+        n_train: Keep only the first ``n_train`` training images (1 to
+            50,000); ``None`` keeps all 50,000.
+        n_test: Keep only the first ``n_test`` test images (1 to 10,000);
+            ``None`` keeps all 10,000.
+        seed: Seed of the offline twin (a non-negative integer); the real data
+            does not depend on it.
+
+    Returns:
+        Tuple of NumPy arrays ``(x_train, y_train), (x_test, y_test)``:
+
+        - ``x_train``: ``uint8`` array ``(n_train, 32, 32, 3)``, pixel values
+          0-255 (channels last).
+        - ``y_train``: ``uint8`` array ``(n_train, 1)``, labels 0-9, the
+          index into :data:`CIFAR10_CLASSES`.
+        - ``x_test``, ``y_test``: the same for the test set.
+
+    Raises:
+        TypeError, ValueError: for a bad argument.
+        DatasetError: with ``source="keras"``, when the real data cannot be
+            downloaded or the Keras cache holds a damaged file (the message
+            names it).
+
+    Example:
+
+    ```python
+    (x_train, y_train), (x_test, y_test) = load_cifar10(n_train=5000, n_test=1000)
+    x_train.shape, y_train.shape   # ((5000, 32, 32, 3), (5000, 1))
+    CIFAR10_CLASSES[y_train[0, 0]]
+    ```
+    """
+    n_train = _check_count("n_train", n_train, NUM_TRAIN)
+    n_test = _check_count("n_test", n_test, NUM_TEST)
+    seed = _check_seed(seed)
+    source = data_source(source)
+
+    if source != "synthetic":
+        try:
+            train, test = _load_from_keras()
+        except _Unavailable as exc:
+            reason = exc.args[0]
+            if source == "keras":
+                raise DatasetError(
+                    f"Real CIFAR-10 not loaded: {reason}. Without network, use "
+                    f'source="synthetic" or set {DATA_ENV}=synthetic for the offline twin.'
+                ) from None
+            notice(
+                f"Real CIFAR-10 not loaded: {reason}; "
+                "using the offline twin instead (synthetic shapes, not photographs)."
+            )
+        else:
+            return _first(train, n_train), _first(test, n_test)
+
+    return synthetic_cifar10.load_data(
+        n_train=NUM_TRAIN if n_train is None else n_train,
+        n_test=NUM_TEST if n_test is None else n_test,
+        seed=seed,
+    )
