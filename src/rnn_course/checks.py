@@ -23,9 +23,26 @@ from typing import Any, Callable
 
 import numpy as np
 
-from rnn_course.numpy_nets import rnn_forward, simple_rnn_param_count
+from rnn_course.numpy_nets import (
+    relative_error,
+    rnn_backward,
+    rnn_forward,
+    simple_rnn_param_count,
+)
 
-__all__ = ["check_rnn_forward", "check_rnn_output_shape", "check_parameter_count"]
+__all__ = [
+    "check_parameter_count",
+    "check_rnn_backward",
+    "check_rnn_forward",
+    "check_rnn_output_shape",
+    # Chapters 1 and 2
+    "SEQUENCE_FAMILIES",
+    "check_hidden_state",
+    "check_sequence_family",
+    "check_symbol_shapes",
+    # Chapter 5
+    "check_stacked_param_counts",
+]
 
 # (batch, timesteps, features, units): one ordinary case, one step of one
 # sequence, a single unit, and features == units so that swapping W and U,
@@ -223,4 +240,655 @@ def check_rnn_forward(
     kind = "batches" if batched else "single sequences"
     return _report(
         True, f"Correct! Your function matches rnn_forward on {len(_CASES)} {kind}.", verbose
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 4: backpropagation through time
+# --------------------------------------------------------------------------
+
+
+def _bptt_variant(
+    x: np.ndarray,
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
+    h: np.ndarray,
+    g: np.ndarray,
+    mistake: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BPTT on a batch (h_0 = 0), right or with one classic slip, to name it."""
+    batch, timesteps, _ = x.shape
+    units = W.shape[0]
+    previous = np.concatenate([np.zeros((batch, 1, units)), h[:, :-1]], axis=1)
+    if mistake == "h_t in dU":
+        previous = h
+    slope = np.ones_like(h) if mistake == "no slope" else 1.0 - h**2
+    back = U.T if mistake == "U not transposed" else U
+    dz = np.zeros_like(h)
+    delta = np.zeros((batch, units))
+    for t in reversed(range(timesteps)):
+        delta = g[:, t] + (0.0 if mistake == "no recurrence" else delta)
+        dz[:, t] = delta * slope[:, t]
+        delta = dz[:, t] @ back
+    flat = dz.reshape(-1, units)
+    return flat.T @ x.reshape(-1, x.shape[-1]), flat.T @ previous.reshape(-1, units), flat.sum(0)
+
+
+_BPTT_HINTS = {
+    "no slope": "you forgot the slope of tanh: multiply dL/dh_t by (1 - h_t**2) to get dL/dz_t.",
+    "no recurrence": (
+        "the gradient does not flow back in time: add U^T (dL/dz_t) to dL/dh_{t-1} "
+        "before you use it."
+    ),
+    "U not transposed": (
+        "the gradient flows back through U^T, not U: with one sequence per row, "
+        "dL/dh_{t-1} gets a_t @ U."
+    ),
+    "h_t in dU": (
+        "dU pairs dL/dz_t with the previous state h_{t-1} (zeros at the first step), not h_t."
+    ),
+}
+
+
+def _three_gradients(answer: Any) -> tuple[Any, Any, Any] | None:
+    if all(hasattr(answer, name) for name in ("dW", "dU", "db")):
+        return answer.dW, answer.dU, answer.db
+    if isinstance(answer, (tuple, list)) and len(answer) == 3:
+        return tuple(answer)
+    return None
+
+
+def check_rnn_backward(
+    student_fn: Callable[..., Any],
+    batched: bool = True,
+    seed: int = 0,
+    rtol: float = 1e-4,
+    verbose: bool = True,
+) -> bool:
+    """Check a student's backpropagation through time against :func:`rnn_backward`.
+
+    ``student_fn(inputs, W, U, b, states, grad_states)`` must return
+    ``(dW, dU, db)``, the gradients of a loss whose direct gradient with
+    respect to each state ``h_t`` is ``grad_states[t]`` (non-zero at every
+    step here, as for a loss on every output), with ``h_0 = 0``. It is
+    called on random cases of several shapes; the first problem found is
+    reported in one line, naming the classic slip when it is one (a
+    forgotten tanh slope, no flow back in time, ``U`` instead of ``U^T``,
+    ``h_t`` instead of ``h_{t-1}``).
+
+    Args:
+        student_fn: The function to check.
+        batched: ``True`` for batches ``(batch, timesteps, features)``,
+            ``False`` for single sequences ``(timesteps, features)``.
+        seed: Seed of the random cases.
+        rtol: Largest :func:`~rnn_course.numpy_nets.relative_error` accepted
+            for each gradient (float32 code passes).
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every gradient matches, ``False`` otherwise.
+    """
+    if not callable(student_fn):
+        return _report(
+            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
+        )
+    rng = np.random.default_rng(seed)
+    for batch, timesteps, features, units in _CASES:
+        inputs, W, U, b = _random_case(rng, batch, timesteps, features, units)
+        if not batched:
+            inputs = inputs[:1]
+        states = rnn_forward(inputs, W, U, b)
+        grad_states = rng.standard_normal(states.shape)
+        expected = rnn_backward(inputs, W, U, b, states, grad_states)[:3]
+        args = (inputs, W, U, b, states, grad_states)
+        if not batched:
+            args = (inputs[0], W, U, b, states[0], grad_states[0])
+        where = f"for inputs {args[0].shape} and {units} units"
+        try:
+            answer = student_fn(*args)
+        except Exception as error:  # noqa: BLE001 - any error is feedback here
+            return _report(
+                False,
+                f"Your function raised {type(error).__name__} {where}: {_first_line(error)}",
+                verbose,
+            )
+        if answer is None:
+            return _report(False, f"Your function returned None {where}: add a return.", verbose)
+        grads = _three_gradients(answer)
+        if grads is None:
+            return _report(
+                False,
+                f"Return the three gradients (dW, dU, db) {where}, got {type(answer).__name__}.",
+                verbose,
+            )
+        wrong = []
+        for name, value, right in zip(("dW", "dU", "db"), grads, expected):
+            shape = _shape_of(value)
+            if shape != right.shape:
+                return _report(
+                    False,
+                    f"{name} must have the shape of {name[1:]}, {right.shape}, {where}; "
+                    f"got {shape}.",
+                    verbose,
+                )
+            try:
+                values = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError) as error:
+                return _report(
+                    False, f"{name} {where} is not numeric: {_first_line(error)}", verbose
+                )
+            if not np.all(np.isfinite(values)):
+                return _report(False, f"{name} {where} holds NaN or infinite values.", verbose)
+            if relative_error(values, right) > rtol:
+                wrong.append(name)
+        if not wrong:
+            continue
+        names = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
+        x3 = inputs.reshape(-1, timesteps, features)
+        h3, g3 = states.reshape(x3.shape[0], timesteps, units), grad_states.reshape(
+            x3.shape[0], timesteps, units
+        )
+        for mistake, hint in _BPTT_HINTS.items():
+            slipped = _bptt_variant(x3, W, U, b, h3, g3, mistake)
+            if all(
+                relative_error(np.asarray(value, dtype=np.float64), variant) <= rtol
+                for value, variant in zip(grads, slipped)
+            ):
+                return _report(False, f"Wrong {names} {where}: {hint}", verbose)
+        if wrong == ["dW"]:
+            hint = "dU and db are right, so the walk back is right: dW sums dL/dz_t times x_t^T."
+        elif wrong == ["dU"]:
+            hint = (
+                "dW and db are right, so the walk back is right: "
+                "dU sums dL/dz_t times h_{t-1}^T."
+            )
+        else:
+            hint = (
+                "check the walk back: dL/dh_t = grad_states[t] + U^T dL/dz_{t+1}, "
+                "dL/dz_t = dL/dh_t * (1 - h_t**2)."
+            )
+        return _report(False, f"Wrong {names} {where}; {hint}", verbose)
+    kind = "batches" if batched else "single sequences"
+    return _report(
+        True, f"Correct! Your gradients match rnn_backward on {len(_CASES)} {kind}.", verbose
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapters 1 and 2: families of sequence models, shapes, a step by hand
+# --------------------------------------------------------------------------
+
+#: The five families of sequence models, as :func:`check_sequence_family` names them.
+SEQUENCE_FAMILIES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many", "encoder-decoder")
+
+# Two input lengths: a model whose output length follows the input length is
+# aligned (many-to-many); one whose output length stays put is not.
+_PROBE_LENGTHS = (5, 8)
+
+_FAMILY_HINTS = {
+    ("many-to-many", "many-to-one"): (
+        "set return_sequences=True on the last recurrent layer, so that it returns "
+        "one state per step."
+    ),
+    ("many-to-one", "many-to-many"): (
+        "the last recurrent layer returns every step: leave return_sequences at its "
+        "default, False, to keep only the last state."
+    ),
+    ("encoder-decoder", "many-to-many"): (
+        "the output length follows the input length: summarise the input with an "
+        "encoder (return_sequences=False), then RepeatVector(n) and a decoder with "
+        "return_sequences=True."
+    ),
+    ("encoder-decoder", "many-to-one"): (
+        "the decoder is missing: after the encoder, add RepeatVector(n) and a recurrent "
+        "layer with return_sequences=True."
+    ),
+    ("many-to-many", "encoder-decoder"): (
+        "the output length does not follow the input length: drop RepeatVector and "
+        "give the recurrent layer return_sequences=True."
+    ),
+    ("one-to-many", "one-to-one"): (
+        "repeat the vector over time with RepeatVector(n), then add a recurrent layer "
+        "with return_sequences=True."
+    ),
+    ("one-to-one", "one-to-many"): "one input, one output: no RepeatVector, no recurrence.",
+    ("many-to-one", "encoder-decoder"): (
+        "keep only the encoder: drop RepeatVector and the decoder, and end on the last "
+        "state of a recurrent layer (return_sequences=False)."
+    ),
+}
+
+_SEQUENCE_INPUT_HINT = (
+    "the input must be a sequence: keras.Input(shape=(None,), dtype='int32') for "
+    "token ids or keras.Input(shape=(None, features)) for vectors."
+)
+_SINGLE_INPUT_HINT = (
+    "the input must be a single vector or image, not a sequence: for example "
+    "keras.Input(shape=(features,)) or keras.Input(shape=(32, 32, 3))."
+)
+
+
+def _article(word: str) -> str:
+    # "a one-to-one model" (one sounds like "won"), "an encoder-decoder model".
+    return "an" if word.startswith(("a", "e", "i")) else "a"
+
+
+def _normalise_family(family: Any) -> str:
+    if not isinstance(family, str):
+        raise ValueError(f"family must be one of {', '.join(SEQUENCE_FAMILIES)}; got {family!r}.")
+    name = "-".join(family.strip().lower().replace("_", " ").replace("-", " ").split())
+    if name not in SEQUENCE_FAMILIES:
+        raise ValueError(f"family must be one of {', '.join(SEQUENCE_FAMILIES)}; got {family!r}.")
+    return name
+
+
+def _model_error_line(error: BaseException) -> str:
+    """The informative first line of an error raised inside a Keras model."""
+    import re
+
+    # Keras wraps errors as "Exception encountered when calling X.call()."
+    # followed by the original message in bold (ANSI codes).
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(error).splitlines()]
+    lines = [line for line in lines
+             if line and not line.startswith("Exception encountered when calling")]
+    return lines[0] if lines else "(no message)"
+
+
+def _probe_family(model: Any) -> tuple[str | None, str]:
+    """Run ``model`` on small inputs and name its family from the shapes.
+
+    Returns ``(family, description)``; ``family`` is ``None`` (and the
+    description says why) when the model cannot be classified.
+    """
+    inputs = getattr(model, "inputs", None)
+    if not callable(model) or not isinstance(inputs, (list, tuple)):
+        return None, (
+            f"pass a Keras model built from keras.Input, got {type(model).__name__}."
+        )
+    if len(inputs) != 1:
+        return None, f"the checker takes a model with one input, this one has {len(inputs)}."
+    shape = tuple(inputs[0].shape)[1:]
+    dtype = str(inputs[0].dtype)
+    is_int = "int" in dtype
+    if (is_int and len(shape) == 1) or (not is_int and len(shape) == 2):
+        sequence = True
+    elif not is_int and len(shape) in (1, 3):
+        sequence = False
+    else:
+        return None, (
+            f"cannot tell what an input of shape {shape} and dtype {dtype} is: use "
+            "(timesteps,) int ids or (timesteps, features) for a sequence, (features,) "
+            "or (height, width, channels) for a single item."
+        )
+    if any(n is None for n in shape[1 if sequence else 0:]):
+        return None, f"give every size but the time axis in keras.Input, got shape {shape}."
+    if sequence:
+        lengths = _PROBE_LENGTHS if shape[0] is None else (shape[0],)
+        probe_shapes = [(2, length, *shape[1:]) for length in lengths]
+    else:
+        probe_shapes = [(2, *shape)]
+
+    import keras
+
+    rng = np.random.default_rng(0)
+    results = []
+    for probe_shape in probe_shapes:
+        if is_int:
+            # Ids 0 and 1 exist in every vocabulary.
+            x = rng.integers(0, 2, size=probe_shape).astype(dtype)
+        else:
+            x = rng.standard_normal(probe_shape).astype(dtype)
+        try:
+            output = model(x, training=False)
+        except Exception as error:  # noqa: BLE001 - any error is feedback here
+            return None, (
+                f"the model raised {type(error).__name__} on inputs of shape {probe_shape}: "
+                f"{_model_error_line(error)}"
+            )
+        if isinstance(output, (list, tuple, dict)):
+            return None, "the checker takes a model with one output."
+        out_shape = tuple(keras.ops.convert_to_numpy(output).shape)
+        results.append((probe_shape, out_shape))
+
+    ranks = {len(out) for _, out in results}
+    description = "; ".join(f"inputs {inp} -> outputs {out}" for inp, out in results)
+    if ranks == {2}:
+        return ("many-to-one" if sequence else "one-to-one"), description
+    if ranks != {3}:
+        return None, (
+            f"{description}: expected outputs (batch, classes) or (batch, steps, classes)."
+        )
+    if not sequence:
+        return "one-to-many", description
+    if all(out[1] == inp[1] for inp, out in results):
+        return "many-to-many", description
+    if len({out[1] for _, out in results}) == 1:
+        return "encoder-decoder", description
+    return None, f"{description}: the output length changes, but not with the input length."
+
+
+def check_sequence_family(model: Any, family: str, verbose: bool = True) -> bool:
+    """Check that a Keras model belongs to a family of sequence models.
+
+    The model is run on a batch of two random inputs and named from the
+    shapes that come out: a single input (a vector or an image) or a
+    sequence (``(timesteps,)`` integer ids, or ``(timesteps, features)``);
+    one output ``(batch, classes)`` or one per step ``(batch, steps,
+    classes)``. Sequence models whose time axis is ``None`` are run on two
+    lengths: many-to-many outputs follow the input length, encoder-decoder
+    outputs keep their own.
+
+    Args:
+        model: A Keras model with one input and one output, built with
+            ``keras.Input``.
+        family: One of :data:`SEQUENCE_FAMILIES`: ``"one-to-one"``,
+            ``"one-to-many"``, ``"many-to-one"``, ``"many-to-many"`` (aligned)
+            or ``"encoder-decoder"`` (many-to-many, unaligned).
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when the model is of that family, ``False`` otherwise.
+
+    Raises:
+        ValueError: ``family`` is not one of the five names.
+    """
+    family = _normalise_family(family)
+    found, description = _probe_family(model)
+    if found is None:
+        return _report(False, f"Not quite: {description}", verbose)
+    if found == family:
+        return _report(True, f"Correct! This is {_article(family)} {family} model: {description}.",
+                       verbose)
+    expects_sequence = family.startswith("many") or family == "encoder-decoder"
+    gets_sequence = found.startswith("many") or found == "encoder-decoder"
+    if expects_sequence != gets_sequence:
+        hint = _SEQUENCE_INPUT_HINT if expects_sequence else _SINGLE_INPUT_HINT
+    else:
+        hint = _FAMILY_HINTS.get((family, found), f"build a {family} model instead.")
+    if (family, found) == ("encoder-decoder", "many-to-many") and description.count("->") == 1:
+        hint = (
+            "with a fixed input length the checker cannot tell the two apart: use "
+            "keras.Input(shape=(None, ...)) so that it can try two lengths."
+        )
+    return _report(
+        False, f"Not quite: this is {_article(found)} {found} model ({description}); {hint}",
+        verbose,
+    )
+
+
+def _symbol_shapes(features: int, units: int, outputs: int) -> dict[str, tuple[int, ...]]:
+    return {
+        "x_t": (features,),
+        "W": (units, features),
+        "U": (units, units),
+        "b": (units,),
+        "h_t": (units,),
+        "V": (outputs, units),
+        "c": (outputs,),
+        "y_t": (outputs,),
+    }
+
+
+_SYMBOL_MEANINGS = {
+    "x_t": "(features,)",
+    "W": "(units, features)",
+    "U": "(units, units)",
+    "b": "(units,)",
+    "h_t": "(units,)",
+    "V": "(outputs, units)",
+    "c": "(outputs,)",
+    "y_t": "(outputs,)",
+}
+
+
+def check_symbol_shapes(
+    answer: Any, features: int, units: int, outputs: int, verbose: bool = True
+) -> bool:
+    """Check the shapes of every symbol of ``h_t = tanh(W x_t + U h_{t-1} + b)``, ``y_t = V h_t + c``.
+
+    Args:
+        answer: A dict from the symbols ``"x_t"``, ``"W"``, ``"U"``, ``"b"``,
+            ``"h_t"``, ``"V"``, ``"c"`` and ``"y_t"`` to shape tuples, for
+            example ``{"W": (units, features), ...}``.
+        features: Size of each input vector.
+        units: Size of the state.
+        outputs: Size of each output vector.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every shape is right, ``False`` otherwise (the first
+        problem is reported).
+
+    Raises:
+        ValueError: ``features``, ``units`` or ``outputs`` is not a positive
+            integer.
+    """
+    for name, value in (("features", features), ("units", units), ("outputs", outputs)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    expected = _symbol_shapes(int(features), int(units), int(outputs))
+    if not isinstance(answer, dict):
+        return _report(
+            False, f"Give a dict {{symbol: shape}}, got {type(answer).__name__}.", verbose
+        )
+    missing = [key for key in expected if key not in answer]
+    if missing:
+        return _report(False, f"Missing symbols: {', '.join(missing)}.", verbose)
+    unknown = [str(key) for key in answer if key not in expected]
+    if unknown:
+        return _report(
+            False,
+            f"Unknown symbols: {', '.join(unknown)} (use {', '.join(expected)}).",
+            verbose,
+        )
+    for key, shape in expected.items():
+        given = answer[key]
+        if isinstance(given, numbers.Integral) and not isinstance(given, bool):
+            return _report(
+                False,
+                f"{key}: write a shape as a tuple; a vector of {given} values has shape "
+                f"({given},), with the comma.",
+                verbose,
+            )
+        if not isinstance(given, (tuple, list)) or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in given
+        ):
+            return _report(False, f"{key}: expected a tuple of integers, got {given!r}.", verbose)
+        given = tuple(int(n) for n in given)
+        if given == shape:
+            continue
+        if len(shape) == 2 and given == shape[::-1]:
+            hint = (
+                f"that is {key} transposed: the course multiplies {key} @ vector, so {key} "
+                f"has one row per value it produces, {_SYMBOL_MEANINGS[key]}."
+            )
+        else:
+            hint = f"{key} is {_SYMBOL_MEANINGS[key]}."
+        return _report(False, f"{key}: expected {shape}, got {given}; {hint}", verbose)
+    return _report(
+        True,
+        f"Correct! With {features} features, {units} units and {outputs} outputs every "
+        "shape fits: W x_t and U h_{t-1} are both (units,), V h_t is (outputs,).",
+        verbose,
+    )
+
+
+def check_hidden_state(
+    answer: Any,
+    inputs: Any,
+    W: Any,
+    U: Any,
+    b: Any,
+    step: int,
+    atol: float = 1e-3,
+    verbose: bool = True,
+) -> bool:
+    """Check a state ``h_step`` computed by hand for ``h_t = tanh(W x_t + U h_{t-1} + b)``.
+
+    The reference is :func:`rnn_forward` on ``inputs`` from ``h_0 = 0``. The
+    tolerance allows for rounding to 4 decimals at every step by hand.
+
+    Args:
+        answer: The student's ``h_step``, a vector of ``units`` numbers.
+        inputs: One sequence ``(timesteps, features)``.
+        W: ``(units, features)``.
+        U: ``(units, units)``.
+        b: ``(units,)``.
+        step: The time step, from 1 (the first input) to ``timesteps``.
+        atol: Largest absolute difference accepted per unit.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every unit is within ``atol``, ``False`` otherwise.
+
+    Raises:
+        ValueError: ``inputs`` is not one sequence, the weights do not fit
+            it, or ``step`` is out of range.
+    """
+    x = np.asarray(inputs, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"inputs must be one sequence (timesteps, features), got shape {x.shape}.")
+    W, U, b = (np.asarray(a, dtype=float) for a in (W, U, b))
+    states = rnn_forward(x, W, U, b)  # raises ValueError on shapes that do not fit
+    timesteps, units = states.shape
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 1 <= step <= timesteps:
+        raise ValueError(f"step must be an integer from 1 to {timesteps}, got {step!r}.")
+    try:
+        values = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError) as error:
+        return _report(False, f"Your answer is not a vector of numbers: {_first_line(error)}", verbose)
+    if values.shape == (units,) and not np.all(np.isfinite(values)):
+        return _report(False, "Your answer holds NaN or infinite values.", verbose)
+    if values.shape != (units,):
+        return _report(
+            False,
+            f"Expected a vector of {units} numbers (one per unit), got shape {values.shape}.",
+            verbose,
+        )
+    expected = states[step - 1]
+    if np.allclose(values, expected, rtol=0.0, atol=atol):
+        return _report(True, f"Correct! That is h_{step}, to within {atol:g}.", verbose)
+
+    h_prev = np.zeros(units) if step == 1 else states[step - 2]
+    x_t = x[step - 1]
+    slips = [
+        (W @ x_t + U @ h_prev + b, "that is z_t, the pre-activation: apply tanh to it."),
+        (np.tanh(W @ x_t + b),
+         "you left out U h_{t-1}: the state of the previous step counts too."),
+        (np.tanh(W @ x_t + U.T @ h_prev + b),
+         "row i of U multiplies h_{t-1} to give unit i: check that you did not transpose U."),
+        (np.tanh(W @ x_t + U @ h_prev),
+         "you forgot the bias b."),
+    ]
+    slips += [
+        (states[k], f"that is h_{k + 1}, the state after step {k + 1}, not step {step}.")
+        for k in range(timesteps) if k != step - 1
+    ]
+    for value, hint in slips:
+        if not np.allclose(value, expected, rtol=0.0, atol=atol) and np.allclose(
+            values, value, rtol=0.0, atol=atol
+        ):
+            return _report(False, f"Not quite: {hint}", verbose)
+    wrong = [str(i + 1) for i in range(units) if abs(values[i] - expected[i]) > atol]
+    which = "unit " + wrong[0] if len(wrong) == 1 else "units " + ", ".join(wrong)
+    return _report(
+        False,
+        f"Not quite: {which} wrong. Compute z = W x_{step} + U h_{step - 1} + b, "
+        "one unit per row, then h = tanh(z).",
+        verbose,
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 5: recurrent layers in Keras
+# --------------------------------------------------------------------------
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def check_stacked_param_counts(
+    answer: Any, features: int, units: Any, verbose: bool = True
+) -> bool:
+    """Check the per-layer parameter counts of a stack of ``SimpleRNN`` layers.
+
+    The stack reads sequences of ``features`` values per step; its layer
+    ``k`` has ``units[k]`` units. The first layer reads the ``features``
+    inputs, every later layer reads the ``units`` of the layer below it (all
+    but the last return sequences), so layer ``k`` has
+    ``units[k] * (inputs_k + units[k] + 1)`` parameters.
+
+    Args:
+        answer: The student's counts, one number per layer, bottom first.
+        features: Number of input features of the first layer (for example
+            the output dimension of an ``Embedding``).
+        units: The number of units of each layer, bottom first.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every count is right, ``False`` otherwise.
+
+    Raises:
+        ValueError: ``features`` or an entry of ``units`` is not a positive
+            integer, or ``units`` is empty (the checker was called wrongly).
+    """
+    from collections.abc import Sequence
+
+    features = _positive_int("features", features)
+    if isinstance(units, (str, bytes)) or not isinstance(units, (Sequence, np.ndarray)):
+        raise ValueError(f"units must be a list with one number of units per layer, got {units!r}.")
+    units = [_positive_int(f"units[{k}]", u) for k, u in enumerate(units)]
+    if not units:
+        raise ValueError("units is empty: give the number of units of each layer.")
+    inputs = [features] + units[:-1]
+    expected = [simple_rnn_param_count(f, u) for f, u in zip(inputs, units)]
+    layers = len(units)
+
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+        total = f": {answer} is the total of the {layers} layers" if answer == sum(expected) else ""
+        return _report(
+            False,
+            f"Expected a list of {layers} counts, one per layer, got one number{total}.",
+            verbose,
+        )
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (Sequence, np.ndarray)):
+        return _report(
+            False, f"Expected a list of {layers} counts, got {type(answer).__name__}.", verbose
+        )
+    answer = list(np.asarray(answer, dtype=object).ravel()) if isinstance(answer, np.ndarray) else list(answer)
+    if len(answer) != layers:
+        return _report(
+            False, f"Expected {layers} counts, one per layer, got {len(answer)}.", verbose
+        )
+    for k, (count, right, f, u) in enumerate(zip(answer, expected, inputs, units)):
+        if isinstance(count, bool) or not isinstance(count, numbers.Real):
+            return _report(
+                False, f"Layer {k + 1}: expected a number, got {type(count).__name__}.", verbose
+            )
+        if count == right:
+            continue
+        slips = [
+            (u * (f + u), "you forgot the bias b"),
+            (u * (f + 1), "you forgot the recurrent weights U"),
+            (u * (u + 1), "you forgot the input weights W"),
+        ]
+        if k > 0 and f != features:
+            slips.insert(0, (
+                simple_rnn_param_count(features, u),
+                f"it reads the {f} outputs of layer {k} below it, not the {features} input features",
+            ))
+        hints = [hint for value, hint in slips if count == value]
+        detail = " or ".join(hints) if hints else f"it has {u} units and reads {f} values per step"
+        return _report(
+            False,
+            f"Layer {k + 1} ({u} units): {count} is not its number of parameters: {detail}.",
+            verbose,
+        )
+    terms = " + ".join(str(c) for c in expected)
+    return _report(
+        True, f"Correct! {layers} layers: {terms} = {sum(expected)} parameters.", verbose
     )
