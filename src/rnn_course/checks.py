@@ -645,7 +645,10 @@ _SYMBOL_MEANINGS = {
 def check_symbol_shapes(
     answer: Any, features: int, units: int, outputs: int, verbose: bool = True
 ) -> bool:
-    """Check the shapes of every symbol of ``h_t = tanh(W x_t + U h_{t-1} + b)``, ``y_t = V h_t + c``.
+    """Check the shape of every symbol of the recurrence and of its readout.
+
+    The equations are ``h_t = tanh(W x_t + U h_{t-1} + b)`` and
+    ``y_t = V h_t + c``.
 
     Args:
         answer: A dict from the symbols ``"x_t"``, ``"W"``, ``"U"``, ``"b"``,
@@ -752,12 +755,15 @@ def check_hidden_state(
     W, U, b = (np.asarray(a, dtype=float) for a in (W, U, b))
     states = rnn_forward(x, W, U, b)  # raises ValueError on shapes that do not fit
     timesteps, units = states.shape
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 1 <= step <= timesteps:
+    if (isinstance(step, bool) or not isinstance(step, numbers.Integral)
+            or not 1 <= step <= timesteps):
         raise ValueError(f"step must be an integer from 1 to {timesteps}, got {step!r}.")
     try:
         values = np.asarray(answer, dtype=float)
     except (TypeError, ValueError) as error:
-        return _report(False, f"Your answer is not a vector of numbers: {_first_line(error)}", verbose)
+        return _report(
+            False, f"Your answer is not a vector of numbers: {_first_line(error)}", verbose
+        )
     if values.shape == (units,) and not np.all(np.isfinite(values)):
         return _report(False, "Your answer holds NaN or infinite values.", verbose)
     if values.shape != (units,):
