@@ -1,0 +1,216 @@
+"""A dozen labelled toy reviews, and a look at the word vectors a model learns.
+
+Chapter 5 trains its first ``Embedding`` layer on :func:`toy_reviews`: twelve
+short movie reviews, six positive and six negative, that share most of their
+words ("every minute", "acting and a ... plot", "from start to end") so that
+a few sentiment words decide the label. With a two-dimensional embedding the
+learned word vectors can be drawn with :func:`plot_word_vectors`, coloured by
+:func:`word_sentiment`.
+
+Example::
+
+    from rnn_course.text import toy_reviews
+
+    texts, labels = toy_reviews()
+    texts[0], labels[0]        # ('What a great film', 1)
+"""
+
+from __future__ import annotations
+
+import numbers
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from rnn_course.plotting import OKABE_ITO
+
+__all__ = [
+    "SENTIMENT_GROUPS",
+    "TOY_REVIEWS",
+    "plot_word_vectors",
+    "standardize",
+    "toy_reviews",
+    "word_sentiment",
+]
+
+#: Twelve (text, label) pairs: 1 = positive review, 0 = negative review.
+#: Pairs of sentences differ in one or two words; "Not bad at all" and
+#: "Not good at all" need word order, which a bag of words does not see.
+TOY_REVIEWS: tuple[tuple[str, int], ...] = (
+    ("What a great film", 1),
+    ("I loved every minute", 1),
+    ("Brilliant acting and a clever plot", 1),
+    ("A moving and beautiful story", 1),
+    ("Great fun from start to end", 1),
+    ("Not bad at all", 1),
+    ("A dull and boring film", 0),
+    ("I hated every minute", 0),
+    ("Terrible acting and a silly plot", 0),
+    ("Boring from start to end", 0),
+    ("Not good at all", 0),
+    ("What a waste of time", 0),
+)
+
+#: The groups :func:`word_sentiment` puts words in, in drawing order.
+SENTIMENT_GROUPS: tuple[str, ...] = ("positive only", "negative only", "both")
+
+_STRIP = str.maketrans("", "", string.punctuation)
+
+
+def toy_reviews() -> tuple[list[str], np.ndarray]:
+    """The twelve toy reviews and their labels.
+
+    Returns:
+        ``(texts, labels)``: a new list of 12 strings and an ``int32`` array
+        of 12 labels (1 = positive, 0 = negative), in the order of
+        :data:`TOY_REVIEWS` (six positive reviews, then six negative ones).
+    """
+    texts = [text for text, _ in TOY_REVIEWS]
+    labels = np.array([label for _, label in TOY_REVIEWS], dtype=np.int32)
+    return texts, labels
+
+
+def standardize(text: str) -> list[str]:
+    """Split a text into words the way ``keras.layers.TextVectorization`` does by default.
+
+    Lower-cases, strips ASCII punctuation and splits on whitespace (the
+    layer's ``standardize="lower_and_strip_punctuation"`` and
+    ``split="whitespace"``).
+
+    Args:
+        text: One sentence.
+
+    Returns:
+        The list of words, possibly empty.
+
+    Raises:
+        TypeError: ``text`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}.")
+    return text.lower().translate(_STRIP).split()
+
+
+def word_sentiment(texts: Sequence[str], labels: Sequence[int]) -> dict[str, str]:
+    """Which class of sentences each word occurs in.
+
+    Args:
+        texts: Sentences.
+        labels: One label per sentence, 0 or 1.
+
+    Returns:
+        ``{word: group}`` for every word of ``texts`` (after
+        :func:`standardize`), where ``group`` is ``"positive only"`` (the word
+        occurs only in sentences labelled 1), ``"negative only"`` (only in
+        sentences labelled 0) or ``"both"``. Words appear in order of first
+        occurrence.
+
+    Raises:
+        TypeError: ``texts`` is a single string, or holds something else
+            than strings.
+        ValueError: ``texts`` and ``labels`` differ in length, or a label is
+            not 0 or 1.
+    """
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of sentences, not one string.")
+    texts = list(texts)
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or len(labels) != len(texts):
+        raise ValueError(
+            f"Expected one label per sentence ({len(texts)}), got labels of shape {labels.shape}."
+        )
+    seen: dict[str, set[int]] = {}
+    for text, label in zip(texts, labels.tolist()):
+        if isinstance(label, bool) or not isinstance(label, numbers.Real) or label not in (0, 1):
+            raise ValueError(f"Labels must be 0 or 1, got {label!r}.")
+        for word in standardize(text):
+            seen.setdefault(word, set()).add(int(label))
+    names = {frozenset({1}): "positive only", frozenset({0}): "negative only"}
+    return {word: names.get(frozenset(classes), "both") for word, classes in seen.items()}
+
+
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def plot_word_vectors(
+    vectors: Any,
+    words: Sequence[str],
+    groups: Mapping[str, str] | None = None,
+    title: str = "Word vectors",
+    label_words: Iterable[str] | None = None,
+) -> Figure:
+    """Draw two-dimensional word vectors as labelled points.
+
+    Args:
+        vectors: ``(n, 2)`` array, one row per word (for example the rows of
+            a trained ``Embedding(vocab_size, 2)``).
+        words: The ``n`` words, in the order of the rows.
+        groups: Optional ``{word: group}`` (for example from
+            :func:`word_sentiment`): each group gets its own colour and
+            marker and an entry in the legend; words without a group are
+            drawn in grey as "other".
+        title: Title of the axes.
+        label_words: The words to write next to their points; ``None``
+            writes every word. Words of a trained embedding often sit almost
+            on top of each other, so a few chosen labels read better.
+
+    Returns:
+        The figure (not shown; it displays under the notebook cell).
+
+    Raises:
+        TypeError: ``vectors`` does not hold numbers, a word is not a
+            string, or ``label_words`` is one string instead of a list.
+        ValueError: ``vectors`` is not ``(n, 2)`` with ``n >= 1`` finite rows,
+            ``words`` does not have ``n`` entries, or a word of
+            ``label_words`` is not in ``words``.
+    """
+    points = np.asarray(vectors)
+    if not np.issubdtype(points.dtype, np.number) or points.dtype == bool:
+        raise TypeError(f"vectors must hold numbers, got dtype {points.dtype}.")
+    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
+        raise ValueError(f"vectors must have shape (n, 2), got {points.shape}.")
+    if not np.all(np.isfinite(points)):
+        raise ValueError("vectors holds NaN or infinite values.")
+    words = list(words)
+    if len(words) != points.shape[0]:
+        raise ValueError(f"Expected {points.shape[0]} words, one per row of vectors, got {len(words)}.")
+    if not all(isinstance(word, str) for word in words):
+        raise TypeError("words must be strings.")
+    if label_words is None:
+        labelled = set(words)
+    else:
+        if isinstance(label_words, str):
+            raise TypeError("label_words must be a list of words, not one string.")
+        labelled = set(label_words)
+        missing = sorted(str(word) for word in labelled - set(words))
+        if missing:
+            raise ValueError(f"label_words not found in words: {', '.join(missing)}.")
+    groups = dict(groups or {})
+    labels = [groups.get(word, "other") for word in words]
+    order = [g for g in SENTIMENT_GROUPS if g in labels]
+    order += sorted({g for g in labels if g not in order and g != "other"})
+    if "other" in labels:
+        order.append("other")
+
+    # Checked first, drawn second: a bad call leaves no half-drawn figure open.
+    fig, ax = plt.subplots(figsize=(7, 5.5), layout="constrained")
+    for i, group in enumerate(order):
+        rows = [k for k, label in enumerate(labels) if label == group]
+        colour = "#999999" if group == "other" else OKABE_ITO[i % (len(OKABE_ITO) - 1)]
+        ax.scatter(points[rows, 0], points[rows, 1], color=colour,
+                   marker=_MARKERS[i % len(_MARKERS)], s=40, label=group, zorder=3)
+        for k in (k for k in rows if words[k] in labelled):
+            ax.annotate(words[k], points[k], xytext=(4, 3), textcoords="offset points",
+                        fontsize=8, color="#333333")
+    ax.axhline(0, color=OKABE_ITO[-1], linewidth=0.6)
+    ax.axvline(0, color=OKABE_ITO[-1], linewidth=0.6)
+    ax.set_xlabel("dimension 1")
+    ax.set_ylabel("dimension 2")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return fig
