@@ -1,0 +1,129 @@
+"""Model builders shared by the chapters that train on IMDB.
+
+One function builds every text classifier of the course, so chapters 06, 08,
+09 and 10 compare models that differ only in what they name.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+#: Recurrent cells :func:`build_text_classifier` knows, by name.
+CELLS = ("simple_rnn", "lstm", "gru")
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def _rate(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
+    return float(value)
+
+
+def recurrent_layer(
+    cell: str = "simple_rnn",
+    units: int = 32,
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    bidirectional: bool = False,
+    return_sequences: bool = False,
+    name: str | None = None,
+):
+    """One Keras recurrent layer, chosen by name.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        units: Size of the hidden state.
+        dropout: Dropout rate on the inputs of every step.
+        recurrent_dropout: Dropout rate on the recurrent state (disables the
+            fused cuDNN kernel on a GPU).
+        bidirectional: Wrap the layer in ``keras.layers.Bidirectional``
+            (doubles the output size: ``2 * units``).
+        return_sequences: Return ``(batch, timesteps, units)`` instead of the
+            last state ``(batch, units)``.
+        name: Layer name (default: Keras's own).
+
+    Returns:
+        A ``keras.layers.Layer``.
+    """
+    import keras
+
+    layers = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
+              "gru": keras.layers.GRU}
+    if cell not in layers:
+        raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}.")
+    layer = layers[cell](
+        _positive_int("units", units),
+        dropout=_rate("dropout", dropout),
+        recurrent_dropout=_rate("recurrent_dropout", recurrent_dropout),
+        return_sequences=bool(return_sequences),
+        name=None if bidirectional else name,
+    )
+    if bidirectional:
+        layer = keras.layers.Bidirectional(layer, name=name)
+    return layer
+
+
+def build_text_classifier(
+    cell: str = "simple_rnn",
+    num_words: int = 10000,
+    embedding_dim: int = 32,
+    units: int = 32,
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    bidirectional: bool = False,
+    maxlen: int | None = None,
+    mask_zero: bool = False,
+    learning_rate: float = 1e-3,
+    compile: bool = True,
+):
+    """``Embedding -> recurrent layer -> Dense(1, sigmoid)`` for binary sentiment.
+
+    The recipe of the course (as in Chollet, *Deep Learning with Python*): RMSprop,
+    binary cross-entropy, accuracy.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        num_words: Vocabulary size; word ids must be below it.
+        embedding_dim: Size of each word vector.
+        units: Size of the recurrent state.
+        dropout: Input dropout of the recurrent layer.
+        recurrent_dropout: Recurrent-state dropout of the recurrent layer.
+        bidirectional: Read the review in both directions.
+        maxlen: Sequence length, or ``None`` for any length.
+        mask_zero: Treat id 0 as padding and skip it.
+        learning_rate: RMSprop's learning rate.
+        compile: Compile the model (``False`` to compile it yourself).
+
+    Returns:
+        A ``keras.Model`` mapping int ids ``(batch, maxlen)`` to probabilities
+        ``(batch, 1)`` of the positive class.
+    """
+    import keras
+
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+    x = keras.layers.Embedding(
+        _positive_int("num_words", num_words),
+        _positive_int("embedding_dim", embedding_dim),
+        mask_zero=bool(mask_zero),
+        name="embedding",
+    )(inputs)
+    x = recurrent_layer(cell, units, dropout, recurrent_dropout, bidirectional,
+                        name=cell if not bidirectional else f"bidirectional_{cell}")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
+    name = f"{'bi' if bidirectional else ''}{cell}_classifier"
+    model = keras.Model(inputs, outputs, name=name)
+    if compile:
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
+                or learning_rate <= 0:
+            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
+        model.compile(
+            optimizer=keras.optimizers.RMSprop(learning_rate=float(learning_rate)),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
+    return model
