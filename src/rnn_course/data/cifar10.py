@@ -23,10 +23,7 @@ Where Keras keeps CIFAR-10 (Keras 3, ``keras.utils.get_file`` with
 from __future__ import annotations
 
 import operator
-import os
-import socket
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +31,7 @@ import numpy as np
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data import synthetic_cifar10
 from rnn_course.data._cache import DatasetError, notice
+from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
 
 CIFAR10_CLASSES = (
     "airplane",
@@ -56,21 +54,11 @@ NUM_TEST = 10_000
 _KERAS_DIRNAME = "cifar-10-batches-py-target"
 _KERAS_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 
-# Without a timeout a half-open connection (captive portal, firewall that
-# drops packets) hangs the notebook instead of falling back.
-_SOCKET_TIMEOUT_S = 30.0
-
 Split = tuple[np.ndarray, np.ndarray]
 
 
 class _Unavailable(Exception):
     """The real data could not be loaded; ``args[0]`` says why, in one line."""
-
-
-def _one_line(exc: BaseException, limit: int = 160) -> str:
-    """An exception as a short single line, for messages that must fit on one."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_count(name: str, value, maximum: int) -> int | None:
@@ -109,16 +97,7 @@ def keras_cache_paths() -> tuple[Path, Path]:
     This repeats the path logic of ``keras.utils.get_file`` so the cache can be
     checked before Keras touches it.
     """
-    try:
-        from keras.src.backend import config as keras_config
-
-        home = keras_config.keras_home()
-    except (ImportError, AttributeError):  # pragma: no cover - other Keras layouts
-        home = os.environ.get("KERAS_HOME", os.path.join("~", ".keras"))
-    base = os.path.expanduser(home)
-    if not os.access(base, os.W_OK):
-        base = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
-    datasets = Path(base) / "datasets"
+    datasets = keras_datasets_dir()
     return datasets / f"{_KERAS_DIRNAME}_archive", datasets / _KERAS_DIRNAME
 
 
@@ -169,7 +148,7 @@ def _load_from_keras() -> tuple[Split, Split]:
         import keras
         from keras.src.utils import file_utils
     except ImportError as exc:
-        raise _Unavailable(f"Keras could not be imported ({_one_line(exc)})") from None
+        raise _Unavailable(f"Keras could not be imported ({one_line(exc)})") from None
 
     archive, extracted = keras_cache_paths()
     if archive.exists():
@@ -188,25 +167,23 @@ def _load_from_keras() -> tuple[Split, Split]:
             )
     had_archive = archive.exists()
 
-    previous_timeout = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(_SOCKET_TIMEOUT_S)
     held = _HoldFirstLine(sys.stdout)
     sys.stdout = held
     try:
-        data = keras.datasets.cifar10.load_data()
+        with download_timeout():
+            data = keras.datasets.cifar10.load_data()
     except Exception as exc:  # Keras raises bare Exception for download errors.
         if had_archive or archive.exists():
             raise _Unavailable(
                 f"the files in the Keras cache {extracted} could not be read "
-                f"({_one_line(exc)}): delete that folder and {archive} to download again"
+                f"({one_line(exc)}): delete that folder and {archive} to download again"
             ) from None
-        raise _Unavailable(f"could not download it ({_one_line(exc)})") from None
+        raise _Unavailable(f"could not download it ({one_line(exc)})") from None
     else:
         held.release()
     finally:
         if sys.stdout is held:
             sys.stdout = held._target
-        socket.setdefaulttimeout(previous_timeout)
     return data
 
 

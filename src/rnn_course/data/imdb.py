@@ -17,9 +17,6 @@ be asked about a new sentence.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -30,14 +27,12 @@ import numpy as np
 
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data._cache import DatasetError, notice
+from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
 from rnn_course.data.synthetic_imdb import load_imdb_twin
 
 START_ID = 1
 OOV_ID = 2
 INDEX_FROM = 3
-
-#: Seconds a stalled download may wait before ``"auto"`` gives up on Keras.
-DOWNLOAD_TIMEOUT = 30
 
 # Keras's legacy ``text_to_word_sequence`` filter: these become spaces; the
 # apostrophe is not among them, so "don't" stays one word.
@@ -66,32 +61,6 @@ def _check_count(name: str, value: Any) -> None:
 
 # --------------------------------------------------------------------------
 # The real loader, through Keras
-
-
-def _keras_dataset_file(fname: str) -> Path:
-    """Where ``keras.utils.get_file`` keeps ``fname`` (the ``datasets`` subfolder).
-
-    Keras reads ``KERAS_HOME`` once, when it is imported; this asks Keras for
-    the folder it settled on and, like ``get_file``, falls back to
-    ``/tmp/.keras`` when that folder is not writable.
-    """
-    try:
-        from keras.src.backend import config as keras_config
-
-        home = keras_config.keras_home()
-    except (ImportError, AttributeError):  # a Keras without this private helper
-        home = os.environ.get("KERAS_HOME") or os.path.join(
-            os.path.expanduser("~")
-            if os.access(os.path.expanduser("~"), os.W_OK)
-            else "/tmp",
-            ".keras",
-        )
-    base = os.path.expanduser(home)
-    if not os.access(base, os.W_OK):
-        base = os.path.join(
-            "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras"
-        )
-    return Path(base) / "datasets" / fname
 
 
 def _npz_problem(path: Path) -> str | None:
@@ -126,11 +95,6 @@ def _json_problem(path: Path) -> str | None:
     return None
 
 
-def _one_line(error: BaseException, limit: int = 200) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _from_keras(
     what: str,
     fname: str,
@@ -150,13 +114,13 @@ def _from_keras(
     try:
         import keras
     except ImportError as error:
-        message = f"Keras is not installed ({_one_line(error)}); {_TWIN_HINT}."
+        message = f"Keras is not installed ({one_line(error)}); {_TWIN_HINT}."
         if strict:
             raise DatasetError(message) from None
         notice(f"The real {what} could not be loaded: Keras is missing; using the offline twin.")
         return None
 
-    path = _keras_dataset_file(fname)
+    path = keras_datasets_dir() / fname
     problem = problem_of(path) if path.exists() else None
     if problem is not None:
         if strict:
@@ -170,15 +134,11 @@ def _from_keras(
         )
         return None
 
-    # urllib waits forever on a firewall that drops packets; a default
-    # timeout (per network operation, so a slow download still finishes)
-    # makes "auto" fall back within half a minute instead.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT)
     try:
-        return load(keras)
+        with download_timeout():
+            return load(keras)
     except Exception as error:  # noqa: BLE001 - any failure means "use the twin"
-        detail = _one_line(error)
+        detail = one_line(error)
         download = "URL fetch failure" in detail or isinstance(error, OSError)
         if strict:
             if download:
@@ -195,8 +155,6 @@ def _from_keras(
             f"twin ({DATA_ENV}=synthetic skips the download)."
         )
         return None
-    finally:
-        socket.setdefaulttimeout(previous)
 
 
 # --------------------------------------------------------------------------
