@@ -42,6 +42,10 @@ __all__ = [
     "check_symbol_shapes",
     # Chapter 5
     "check_stacked_param_counts",
+    # Chapter 7
+    "check_gru_forward",
+    # Chapter 8
+    "check_text_classifier_params",
 ]
 
 # (batch, timesteps, features, units): one ordinary case, one step of one
@@ -897,4 +901,284 @@ def check_stacked_param_counts(
     terms = " + ".join(str(c) for c in expected)
     return _report(
         True, f"Correct! {layers} layers: {terms} = {sum(expected)} parameters.", verbose
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 7: gates (LSTM and GRU)
+# --------------------------------------------------------------------------
+
+from rnn_course.numpy_nets import GRUParams, gru_forward  # noqa: E402
+
+
+def _random_gru_params(rng: np.random.Generator, features: int, units: int) -> GRUParams:
+    # Scaled weights keep the gates away from 0 and 1, and every bias is
+    # non-zero, so that each classic slip changes the numbers.
+    def matrix(rows: int, columns: int) -> np.ndarray:
+        return rng.standard_normal((rows, columns)) / np.sqrt(columns)
+
+    return GRUParams(
+        W_z=matrix(units, features), W_r=matrix(units, features), W_h=matrix(units, features),
+        U_z=matrix(units, units), U_r=matrix(units, units), U_h=matrix(units, units),
+        b_z=0.5 * rng.standard_normal(units), b_r=0.5 * rng.standard_normal(units),
+        b_h=0.5 * rng.standard_normal(units), rb_z=0.5 * rng.standard_normal(units),
+        rb_r=0.5 * rng.standard_normal(units), rb_h=0.5 * rng.standard_normal(units),
+    )
+
+
+def _gru_variant(x: np.ndarray, p: GRUParams, mistake: str) -> np.ndarray:
+    """A batched GRU with one classic slip, to recognise it in an answer."""
+    def sigmoid(a: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-a))
+
+    batch, timesteps, _ = x.shape
+    h = np.zeros((batch, p.U_z.shape[0]))
+    no_rb = mistake == "no recurrent bias"
+    rb_z, rb_r, rb_h = (0.0, 0.0, 0.0) if no_rb else (p.rb_z, p.rb_r, p.rb_h)
+    states = []
+    for t in range(timesteps):
+        x_t = x[:, t]
+        z = sigmoid(x_t @ p.W_z.T + p.b_z + h @ p.U_z.T + rb_z)
+        r = sigmoid(x_t @ p.W_r.T + p.b_r + h @ p.U_r.T + rb_r)
+        if mistake == "reset before":
+            recurrent = (r * h) @ p.U_h.T + rb_h
+        elif mistake == "no reset":
+            recurrent = h @ p.U_h.T + rb_h
+        else:
+            recurrent = r * (h @ p.U_h.T + rb_h)
+        g = np.tanh(x_t @ p.W_h.T + p.b_h + recurrent)
+        if mistake == "z swapped":
+            h = (1.0 - z) * h + z * g
+        else:
+            h = z * h + (1.0 - z) * g
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+_GRU_HINTS = {
+    "z swapped": (
+        "z and 1 - z are swapped: Keras keeps the old state with z, "
+        "h_t = z * h_{t-1} + (1 - z) * h~_t (some texts write it the other way round)."
+    ),
+    "reset before": (
+        "you reset h_{t-1} before U_h (the reset_after=False variant); Keras 3 multiplies "
+        "r_t with U_h h_{t-1} + rb_h."
+    ),
+    "no recurrent bias": (
+        "you left out the recurrent biases rb_z, rb_r, rb_h: they are added to U h_{t-1}."
+    ),
+    "no reset": "the reset gate is missing: the candidate uses r_t * (U_h h_{t-1} + rb_h).",
+}
+
+
+def check_gru_forward(
+    student_fn: Callable[..., Any], seed: int = 0, atol: float = 1e-5, verbose: bool = True
+) -> bool:
+    """Check a student's GRU forward pass against :func:`~rnn_course.numpy_nets.gru_forward`.
+
+    ``student_fn(inputs, params)`` is called on random batches
+    ``(batch, timesteps, features)`` of several shapes (one time step, one
+    unit, as many features as units) with a
+    :class:`~rnn_course.numpy_nets.GRUParams` ``params`` in the course
+    convention (``W_*`` ``(units, features)``, ``U_*`` ``(units, units)``,
+    biases ``b_*`` and recurrent biases ``rb_*`` ``(units,)``), Keras's
+    ``reset_after=True`` variant and a zero initial state. It must return
+    the states ``(batch, timesteps, units)``. The first problem found is
+    reported in one line, naming the classic slips: ``z`` and ``1 - z``
+    swapped, the reset gate applied before ``U_h``, recurrent biases left
+    out, no reset gate.
+
+    Args:
+        student_fn: The function to check.
+        seed: Seed of the random inputs and weights.
+        atol: Largest absolute difference accepted (float32 code passes).
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every output matches, ``False`` otherwise.
+    """
+    if not callable(student_fn):
+        return _report(
+            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
+        )
+    rng = np.random.default_rng(seed)
+    for batch, timesteps, features, units in _CASES:
+        inputs = rng.standard_normal((batch, timesteps, features))
+        params = _random_gru_params(rng, features, units)
+        expected = gru_forward(inputs, params)
+        where = f"for inputs {inputs.shape} and {units} unit{'s' if units > 1 else ''}"
+        try:
+            answer = student_fn(inputs, params)
+        except Exception as error:  # noqa: BLE001 - any error is feedback here
+            return _report(
+                False,
+                f"Your function raised {type(error).__name__} {where}: {_first_line(error)}",
+                verbose,
+            )
+        if answer is None:
+            return _report(False, f"Your function returned None {where}: add a return.", verbose)
+        shape = _shape_of(answer)
+        if shape != expected.shape:
+            hint = ""
+            if shape is not None and int(np.prod(shape)) == expected.size:
+                hint = _CONCATENATE_HINT
+            return _report(
+                False, f"Expected shape {expected.shape} {where}, got {shape}.{hint}", verbose
+            )
+        try:
+            values = np.asarray(answer, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            return _report(
+                False, f"Your output {where} is not numeric: {_first_line(error)}", verbose
+            )
+        if np.allclose(values, expected, rtol=0.0, atol=atol):
+            continue
+        for mistake, hint in _GRU_HINTS.items():
+            if np.allclose(values, _gru_variant(inputs, params, mistake), rtol=0.0, atol=atol):
+                return _report(False, f"Wrong values {where}: {hint}", verbose)
+        wrong = ~np.isclose(values, expected, rtol=0.0, atol=atol)
+        positions = np.argwhere(wrong)
+        index = tuple(int(i) for i in positions[np.argmin(positions[:, -2])])
+        if index[-2] == 0:
+            hint = ("already wrong at the first step, where h_{t-1} = 0: check the input "
+                    "terms W x_t + b and the recurrent biases.")
+        else:
+            hint = "the first step is right, later ones are not: check the terms in h_{t-1}."
+        return _report(
+            False,
+            f"Wrong values {where}: at index {index} expected {expected[index]:.6f}, "
+            f"got {values[index]:.6f}; {hint}",
+            verbose,
+        )
+    return _report(
+        True,
+        f"Correct! Your GRU matches gru_forward (and keras.layers.GRU) on {len(_CASES)} batches.",
+        verbose,
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 8: SimpleRNN, LSTM and GRU on IMDB
+# --------------------------------------------------------------------------
+
+#: Gates of each recurrent cell of :func:`rnn_course.models.build_text_classifier`:
+#: each gate has its own W, U and b, the size of one SimpleRNN layer.
+_CELL_GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+_CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def _classifier_param_parts(
+    cell: str, num_words: int, embedding_dim: int, units: int, bidirectional: bool,
+    gates: int | None = None, gru_biases: int = 2,
+) -> dict[str, int]:
+    """Parameters of ``Embedding -> recurrent layer -> Dense(1)``, part by part."""
+    gates = _CELL_GATES[cell] if gates is None else gates
+    recurrent = gates * simple_rnn_param_count(embedding_dim, units)
+    if cell == "gru":  # reset_after=True: a second (recurrent) bias per gate
+        recurrent += (gru_biases - 1) * gates * units
+    directions = 2 if bidirectional else 1
+    return {
+        "embedding": num_words * embedding_dim,
+        "recurrent": directions * recurrent,
+        "dense": directions * units + 1,
+    }
+
+
+def check_text_classifier_params(
+    answer: Any,
+    cell: str,
+    num_words: int,
+    embedding_dim: int,
+    units: int,
+    bidirectional: bool = False,
+    verbose: bool = True,
+) -> bool:
+    """Check the parameter count of a classifier of Chapter 8.
+
+    The model is ``Embedding(num_words, embedding_dim) -> cell(units) ->
+    Dense(1, sigmoid)``, as :func:`rnn_course.models.build_text_classifier`
+    builds it, optionally with the recurrent layer wrapped in
+    ``Bidirectional``. Its parameters are the embedding's
+    ``num_words * embedding_dim``; the recurrent layer's
+    ``gates * units * (embedding_dim + units + 1)`` with 1 gate for a
+    SimpleRNN and 4 for an LSTM (a GRU has 3 gates and, with Keras's
+    ``reset_after=True``, two biases per gate: ``3 * units * (embedding_dim +
+    units + 2)``), twice that when bidirectional; and the ``Dense`` layer's
+    weights and bias, ``units + 1`` (``2 * units + 1`` when bidirectional).
+
+    Args:
+        answer: The student's total, an integer.
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        num_words: Vocabulary size of the embedding.
+        embedding_dim: Size of each word vector.
+        units: Units of the recurrent layer (per direction).
+        bidirectional: Whether the recurrent layer reads in both directions.
+        verbose: Print one line of feedback.
+
+    Returns:
+        ``True`` when the answer is right, ``False`` otherwise.
+
+    Raises:
+        ValueError: ``cell`` is unknown or a size is not a positive integer.
+    """
+    if cell not in _CELL_GATES:
+        raise ValueError(f"cell must be one of {', '.join(_CELL_GATES)}, got {cell!r}.")
+    num_words = _positive_int("num_words", num_words)
+    embedding_dim = _positive_int("embedding_dim", embedding_dim)
+    units = _positive_int("units", units)
+    if not isinstance(bidirectional, (bool, np.bool_)):
+        raise ValueError(f"bidirectional must be True or False, got {bidirectional!r}.")
+    bidirectional = bool(bidirectional)
+    sizes = (cell, num_words, embedding_dim, units)
+    parts = _classifier_param_parts(*sizes, bidirectional)
+    expected = sum(parts.values())
+    model = f"{'bidirectional ' if bidirectional else ''}{_CELL_NAMES[cell]}({units})"
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
+        if isinstance(answer, numbers.Real) and float(answer).is_integer():
+            answer = int(answer)
+        else:
+            return _report(False, f"Give the count as a whole number, got {answer!r}.", verbose)
+    answer = int(answer)
+    if answer == expected:
+        detail = " + ".join(f"{value:,} ({name})" for name, value in parts.items())
+        return _report(True, f"Correct! The {model} classifier has {detail} = {expected:,}.",
+                       verbose)
+
+    hints = {
+        expected - parts["embedding"]:
+            "you left out the embedding: it has num_words * embedding_dim parameters.",
+        expected - parts["dense"]:
+            "you left out the Dense layer: one weight per input and a bias.",
+        expected - parts["embedding"] - parts["dense"]:
+            "that is the recurrent layer alone: add the embedding and the Dense layer.",
+    }
+    if cell == "gru":
+        one_bias = sum(_classifier_param_parts(*sizes, bidirectional, gru_biases=1).values())
+        hints.setdefault(one_bias, "Keras's GRU (reset_after=True) has two biases per gate: "
+                                   "3 * units * (embedding_dim + units + 2).")
+    if bidirectional:
+        single = _classifier_param_parts(*sizes, False)
+        hints.setdefault(sum(single.values()),
+                         "Bidirectional holds two copies of the layer, one per direction, "
+                         "and the Dense layer reads both outputs (2 * units values).")
+        hints.setdefault(expected - units,
+                         "the Dense layer reads both directions' outputs: 2 * units + 1 "
+                         "parameters.")
+    for gates in (1, 3, 4):
+        if gates != _CELL_GATES[cell]:
+            other = sum(_classifier_param_parts(*sizes, bidirectional, gates=gates).values())
+            hints.setdefault(
+                other,
+                f"the {_CELL_NAMES[cell]} cell has {_CELL_GATES[cell]} "
+                f"{'set' if _CELL_GATES[cell] == 1 else 'sets'} of W, U and b, not {gates}.",
+            )
+    hint = hints.get(answer)
+    if hint is not None:
+        return _report(False, f"Not quite ({answer:,}): {hint}", verbose)
+    return _report(
+        False,
+        f"Not quite: {answer:,} is not the count of the {model} classifier. Add the "
+        "embedding, the recurrent layer (gates * units * (embedding_dim + units + 1), "
+        "a GRU one bias more per gate) and the Dense layer.",
+        verbose,
     )

@@ -40,6 +40,21 @@ __all__ = [
     "simple_rnn_param_count",
     "simple_rnn_params",
     "spectral_radius",
+    # Chapter 7: gated networks
+    "GRUGates",
+    "GRUParams",
+    "LSTMGates",
+    "LSTMParams",
+    "gru_forward",
+    "gru_gates",
+    "gru_param_count",
+    "gru_params",
+    "lstm_forward",
+    "lstm_gates",
+    "lstm_param_count",
+    "lstm_params",
+    "set_gru_params",
+    "set_lstm_params",
 ]
 
 Activation = Callable[[np.ndarray], np.ndarray]
@@ -809,3 +824,701 @@ def random_orthogonal(n: int, rng: Any = None) -> np.ndarray:
     signs = np.sign(np.diag(R))
     signs[signs == 0] = 1.0
     return Q * signs
+
+
+# --------------------------------------------------------------------------
+# Gated networks: LSTM and GRU (Chapter 7)
+# --------------------------------------------------------------------------
+#
+# Course convention, as for the simple RNN: one matrix per gate, W_* of shape
+# (units, features) for the input, U_* (units, units) for the previous state,
+# b_* (units,) for the bias, and column vectors in the equations
+# (W_i @ x_t + U_i @ h_{t-1} + b_i). Keras packs the gates side by side in
+# one kernel (features, k * units), in the order i, f, c, o for the LSTM and
+# z, r, h for the GRU; lstm_params and gru_params cut them apart.
+
+from collections.abc import Mapping as _Mapping  # noqa: E402
+
+_LSTM_GATES = ("i", "f", "c", "o")
+_GRU_GATES = ("z", "r", "h")
+
+
+class LSTMParams(NamedTuple):
+    """The weights of an LSTM layer, one matrix per gate (course convention).
+
+    Gate ``i`` is the input gate, ``f`` the forget gate, ``c`` the candidate
+    carry (the ``tanh`` layer) and ``o`` the output gate; Keras stores them in
+    that order. With ``features`` inputs and ``units`` units:
+
+    Attributes:
+        W_i, W_f, W_c, W_o: Input weights, ``(units, features)`` each.
+        U_i, U_f, U_c, U_o: Recurrent weights, ``(units, units)`` each.
+        b_i, b_f, b_c, b_o: Biases, ``(units,)`` each.
+    """
+
+    W_i: np.ndarray
+    W_f: np.ndarray
+    W_c: np.ndarray
+    W_o: np.ndarray
+    U_i: np.ndarray
+    U_f: np.ndarray
+    U_c: np.ndarray
+    U_o: np.ndarray
+    b_i: np.ndarray
+    b_f: np.ndarray
+    b_c: np.ndarray
+    b_o: np.ndarray
+
+
+class GRUParams(NamedTuple):
+    """The weights of a GRU layer, one matrix per gate (course convention).
+
+    Gate ``z`` is the update gate, ``r`` the reset gate and ``h`` the
+    candidate state; Keras stores them in that order. A GRU has two biases
+    per gate: ``b_*`` is added to ``W_* x_t``, ``rb_*`` (the recurrent bias)
+    to ``U_* h_{t-1}``. The two matter separately only for the candidate of
+    the ``reset_after=True`` variant (the Keras 3 default), where the reset
+    gate multiplies ``U_h h_{t-1} + rb_h``.
+
+    Attributes:
+        W_z, W_r, W_h: Input weights, ``(units, features)`` each.
+        U_z, U_r, U_h: Recurrent weights, ``(units, units)`` each.
+        b_z, b_r, b_h: Input biases, ``(units,)`` each.
+        rb_z, rb_r, rb_h: Recurrent biases, ``(units,)`` each (zeros for a
+            Keras layer built with ``reset_after=False``, which has none).
+        reset_after: ``True`` (the Keras 3 default): the candidate is
+            ``tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + rb_h))``. ``False``:
+            ``tanh(W_h x_t + b_h + U_h (r_t * h_{t-1}) + rb_h)``, the variant
+            of the original paper.
+    """
+
+    W_z: np.ndarray
+    W_r: np.ndarray
+    W_h: np.ndarray
+    U_z: np.ndarray
+    U_r: np.ndarray
+    U_h: np.ndarray
+    b_z: np.ndarray
+    b_r: np.ndarray
+    b_h: np.ndarray
+    rb_z: np.ndarray
+    rb_r: np.ndarray
+    rb_h: np.ndarray
+    reset_after: bool = True
+
+
+class LSTMGates(NamedTuple):
+    """What :func:`lstm_gates` returns: every gate at every step.
+
+    Each array has the shape of the hidden states, ``(timesteps, units)`` for
+    one sequence or ``(batch, timesteps, units)`` for a batch; row ``t`` is
+    time step ``t + 1``.
+
+    Attributes:
+        i: Input gate, in ``(0, 1)``.
+        f: Forget gate, in ``(0, 1)``.
+        g: Candidate carry ``c~_t``, in ``(-1, 1)`` (the ``tanh`` layer).
+        o: Output gate, in ``(0, 1)``.
+        c: Carry (cell state) ``c_t = f * c_{t-1} + i * g``.
+        h: Hidden state (the output) ``h_t = o * tanh(c_t)``.
+    """
+
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+
+
+class GRUGates(NamedTuple):
+    """What :func:`gru_gates` returns: every gate at every step.
+
+    Each array has the shape of the hidden states, ``(timesteps, units)`` or
+    ``(batch, timesteps, units)``.
+
+    Attributes:
+        z: Update gate, in ``(0, 1)``: the share of the old state kept.
+        r: Reset gate, in ``(0, 1)``.
+        g: Candidate state ``h~_t``, in ``(-1, 1)``.
+        h: Hidden state ``h_t = z * h_{t-1} + (1 - z) * g``.
+    """
+
+    z: np.ndarray
+    r: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic sigmoid, 1 / (1 + exp(-z)), without overflow warnings.
+
+    ``0.5 * (1 + tanh(z / 2))`` is the same function; written this way it
+    keeps the dtype and never computes ``exp`` of a large number.
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _named_arrays(params: Any, kind: type, maker: str) -> dict[str, Any]:
+    """The fields of ``params`` (a ``kind`` NamedTuple or a dict), or a one-line TypeError."""
+    fields = [name for name in kind._fields if name != "reset_after"]
+    if isinstance(params, kind):
+        return params._asdict()
+    other = GRUParams if kind is LSTMParams else LSTMParams
+    if isinstance(params, other):
+        right = "gru_forward" if other is GRUParams else "lstm_forward"
+        raise TypeError(
+            f"params are {other.__name__}, but this function needs {kind.__name__}: "
+            f"use {right} for them."
+        )
+    if isinstance(params, _Mapping):
+        missing = [name for name in fields if name not in params]
+        unknown = [str(name) for name in params if name not in kind._fields]
+        if missing or unknown:
+            problems = []
+            if missing:
+                problems.append("missing " + ", ".join(missing))
+            if unknown:
+                problems.append("unknown " + ", ".join(unknown))
+            raise TypeError(
+                f"params as a dict need exactly the keys of {kind.__name__} "
+                f"({'; '.join(problems)})."
+            )
+        return dict(params)
+    raise TypeError(
+        f"params must be {kind.__name__} (from {maker}(layer)) or a dict with its keys, "
+        f"got {type(params).__name__}."
+    )
+
+
+def _check_gate_params(
+    params: Any, kind: type, maker: str, gates: tuple[str, ...]
+) -> tuple[dict[str, np.ndarray], int, int]:
+    """Convert and check the arrays of LSTM or GRU parameters.
+
+    Returns the arrays by name, ``units`` and ``features``, read from the
+    first input matrix; every other array must agree with it.
+    """
+    raw = _named_arrays(params, kind, maker)
+    bias_prefixes = ("b", "rb") if kind is GRUParams else ("b",)
+    names = (
+        [f"W_{g}" for g in gates]
+        + [f"U_{g}" for g in gates]
+        + [f"{p}_{g}" for p in bias_prefixes for g in gates]
+    )
+    arrays = {name: _as_real_array(name, raw[name]) for name in names}
+    first = f"W_{gates[0]}"
+    if arrays[first].ndim != 2 or 0 in arrays[first].shape:
+        raise ValueError(
+            f"{first} must be a non-empty (units, features) matrix, "
+            f"got shape {arrays[first].shape}."
+        )
+    units, features = arrays[first].shape
+    for name in names:
+        shape = arrays[name].shape
+        if name.startswith("W_"):
+            expected, what = (units, features), "(units, features)"
+        elif name.startswith("U_"):
+            expected, what = (units, units), "(units, units)"
+        else:
+            expected, what = (units,), "(units,)"
+        if shape != expected:
+            raise ValueError(
+                f"{name} has shape {shape} but {first} of shape {(units, features)} "
+                f"gives {units} units and {features} features: {name} must be "
+                f"{what} = {expected}."
+            )
+        _check_finite(name, arrays[name])
+    return arrays, units, features
+
+
+def _check_gate_inputs(
+    inputs: Any, units: int, features: int, first: str, initial: dict[str, Any]
+) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
+    """Check the inputs and the initial states of a gated network.
+
+    Returns the inputs as an array, the initial states that were given (by
+    name) and whether the inputs are a single sequence.
+    """
+    x = _as_real_array("inputs", inputs)
+    if x.ndim not in (2, 3):
+        raise ValueError(
+            "inputs must be (timesteps, features) or (batch, timesteps, features), "
+            f"got shape {x.shape} ({x.ndim} dimensions)."
+        )
+    single = x.ndim == 2
+    if x.shape[-2] == 0:
+        raise ValueError(f"inputs of shape {x.shape} hold an empty sequence (0 timesteps).")
+    if not single and x.shape[0] == 0:
+        raise ValueError(f"inputs of shape {x.shape} hold an empty batch (0 sequences).")
+    if x.shape[-1] != features:
+        raise ValueError(
+            f"{first} has shape {(units, features)} but inputs of shape {x.shape} have "
+            f"{x.shape[-1]} features: {first} must be (units, features) = "
+            f"({units}, {x.shape[-1]})."
+        )
+    _check_finite("inputs", x)
+    batch = 1 if single else x.shape[0]
+    given = {}
+    for name, value in initial.items():
+        if value is None:
+            continue
+        array = _as_real_array(name, value)
+        allowed = [(units,)] if single else [(units,), (batch, units)]
+        if array.shape not in allowed:
+            expected = " or ".join(str(shape) for shape in allowed)
+            raise ValueError(
+                f"{name} has shape {array.shape} but inputs of shape {x.shape} with "
+                f"{units} units need {name} of shape {expected}."
+            )
+        _check_finite(name, array)
+        given[name] = array
+    return x, given, single
+
+
+def _initial_state(
+    given: dict[str, np.ndarray], name: str, batch: int, units: int, dtype: np.dtype
+) -> np.ndarray:
+    if name not in given:
+        return np.zeros((batch, units), dtype=dtype)
+    return np.broadcast_to(given[name].astype(dtype, copy=False), (batch, units)).copy()
+
+
+def _lstm_run(
+    inputs: Any, params: Any, h0: Any, c0: Any
+) -> tuple[dict[str, np.ndarray], bool]:
+    """The LSTM loop shared by :func:`lstm_forward` and :func:`lstm_gates`."""
+    arrays, units, features = _check_gate_params(params, LSTMParams, "lstm_params", _LSTM_GATES)
+    x, given, single = _check_gate_inputs(inputs, units, features, "W_i", {"h0": h0, "c0": c0})
+    dtype = _floating_dtype(x, *arrays.values(), *given.values())
+    batch, timesteps = (1, x.shape[0]) if single else x.shape[:2]
+    x = x.astype(dtype, copy=False).reshape(batch, timesteps, features)
+
+    # The four gates side by side, as Keras stores them: one matrix product
+    # gives all four pre-activations.
+    W = np.concatenate([arrays[f"W_{g}"] for g in _LSTM_GATES]).astype(dtype, copy=False)
+    U = np.concatenate([arrays[f"U_{g}"] for g in _LSTM_GATES]).astype(dtype, copy=False)
+    b = np.concatenate([arrays[f"b_{g}"] for g in _LSTM_GATES]).astype(dtype, copy=False)
+    x_time_major = x.transpose(1, 0, 2).reshape(timesteps * batch, features)
+    input_term = (x_time_major @ W.T + b).reshape(timesteps, batch, 4 * units)
+    U_T = np.ascontiguousarray(U.T)
+
+    h = _initial_state(given, "h0", batch, units, dtype)
+    c = _initial_state(given, "c0", batch, units, dtype)
+    record: dict[str, list[np.ndarray]] = {name: [] for name in LSTMGates._fields}
+    for t in range(timesteps):
+        z = input_term[t] + h @ U_T
+        i = _sigmoid(z[:, :units])
+        f = _sigmoid(z[:, units:2 * units])
+        g = np.tanh(z[:, 2 * units:3 * units])
+        o = _sigmoid(z[:, 3 * units:])
+        c = f * c + i * g  # the carry: kept where f is near 1, written where i is
+        h = o * np.tanh(c)
+        for name, value in zip(LSTMGates._fields, (i, f, g, o, c, h)):
+            record[name].append(value)
+    stacked = {name: np.stack(values, axis=1) for name, values in record.items()}
+    if single:
+        stacked = {name: value[0] for name, value in stacked.items()}
+    return stacked, single
+
+
+def lstm_gates(inputs: Any, params: Any, h0: Any | None = None, c0: Any | None = None) -> LSTMGates:
+    """Run an LSTM and return every gate, the carries and the hidden states.
+
+    The same computation as :func:`lstm_forward` (see there for the
+    equations and the arguments), keeping the activations of the input,
+    forget and output gates and of the candidate at every step, to look at
+    what the gates do.
+
+    Returns:
+        An :class:`LSTMGates` ``(i, f, g, o, c, h)``, each array
+        ``(timesteps, units)`` for one sequence or ``(batch, timesteps,
+        units)`` for a batch.
+
+    Raises:
+        TypeError, ValueError: As :func:`lstm_forward`.
+    """
+    stacked, _ = _lstm_run(inputs, params, h0, c0)
+    return LSTMGates(**stacked)
+
+
+def lstm_forward(
+    inputs: Any,
+    params: Any,
+    h0: Any | None = None,
+    c0: Any | None = None,
+    return_carry: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Run a long short-term memory (LSTM) network over whole sequences.
+
+    The equations of ``keras.layers.LSTM`` (tanh and sigmoid, no peephole),
+    for every time step ``t``, with ``sigma`` the logistic sigmoid::
+
+        i_t = sigma(W_i x_t + U_i h_{t-1} + b_i)     input gate
+        f_t = sigma(W_f x_t + U_f h_{t-1} + b_f)     forget gate
+        g_t = tanh(W_c x_t + U_c h_{t-1} + b_c)      candidate carry
+        o_t = sigma(W_o x_t + U_o h_{t-1} + b_o)     output gate
+        c_t = f_t * c_{t-1} + i_t * g_t              carry
+        h_t = o_t * tanh(c_t)                        hidden state (output)
+
+    It returns every hidden state, like
+    ``keras.layers.LSTM(units, return_sequences=True)``; a batch is
+    processed at once, with one loop over time.
+
+    Args:
+        inputs: One sequence ``(timesteps, features)`` or a batch
+            ``(batch, timesteps, features)``.
+        params: An :class:`LSTMParams` (for example from
+            :func:`lstm_params`) or a dict with the same keys.
+        h0: Initial hidden state, ``(units,)`` (shared by every sequence) or
+            ``(batch, units)``. Defaults to zeros.
+        c0: Initial carry, likewise. Defaults to zeros.
+        return_carry: Also return the carries ``c_t``.
+
+    Returns:
+        The hidden states, ``(timesteps, units)`` or ``(batch, timesteps,
+        units)``; with ``return_carry=True`` the pair ``(states, carries)``,
+        both of that shape. The dtype is the common floating type of the
+        arguments (``float32`` if they all are).
+
+    Raises:
+        TypeError: ``params`` is not LSTM parameters, or an argument does not
+            hold real numbers.
+        ValueError: Wrong number of dimensions, shapes that do not fit
+            together (the message names the array), an empty sequence or
+            batch, or NaN/infinite values.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> p = LSTMParams(*(rng.standard_normal((4, 3)) for _ in range(4)),
+        ...                *(rng.standard_normal((4, 4)) for _ in range(4)),
+        ...                *(np.zeros(4) for _ in range(4)))
+        >>> lstm_forward(rng.standard_normal((8, 5, 3)), p).shape
+        (8, 5, 4)
+    """
+    if not isinstance(return_carry, (bool, np.bool_)):
+        raise TypeError(f"return_carry must be True or False, got {return_carry!r}.")
+    stacked, _ = _lstm_run(inputs, params, h0, c0)
+    if return_carry:
+        return stacked["h"], stacked["c"]
+    return stacked["h"]
+
+
+def _reset_after(params: Any) -> bool:
+    """The ``reset_after`` of GRU parameters (a dict may leave it out: True)."""
+    if isinstance(params, _Mapping):
+        value = params.get("reset_after", True)
+    else:
+        value = getattr(params, "reset_after", True)
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"reset_after must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def _gru_run(inputs: Any, params: Any, h0: Any) -> dict[str, np.ndarray]:
+    """The GRU loop shared by :func:`gru_forward` and :func:`gru_gates`."""
+    arrays, units, features = _check_gate_params(params, GRUParams, "gru_params", _GRU_GATES)
+    reset_after = _reset_after(params)
+    x, given, single = _check_gate_inputs(inputs, units, features, "W_z", {"h0": h0})
+    dtype = _floating_dtype(x, *arrays.values(), *given.values())
+    batch, timesteps = (1, x.shape[0]) if single else x.shape[:2]
+    x = x.astype(dtype, copy=False).reshape(batch, timesteps, features)
+
+    W = np.concatenate([arrays[f"W_{g}"] for g in _GRU_GATES]).astype(dtype, copy=False)
+    U = np.concatenate([arrays[f"U_{g}"] for g in _GRU_GATES]).astype(dtype, copy=False)
+    b = np.concatenate([arrays[f"b_{g}"] for g in _GRU_GATES]).astype(dtype, copy=False)
+    rb = np.concatenate([arrays[f"rb_{g}"] for g in _GRU_GATES]).astype(dtype, copy=False)
+    x_time_major = x.transpose(1, 0, 2).reshape(timesteps * batch, features)
+    input_term = (x_time_major @ W.T + b).reshape(timesteps, batch, 3 * units)
+    U_T = np.ascontiguousarray(U.T)  # (units, 3 * units)
+    U_h_T = U_T[:, 2 * units:]
+
+    h = _initial_state(given, "h0", batch, units, dtype)
+    record: dict[str, list[np.ndarray]] = {name: [] for name in GRUGates._fields}
+    for t in range(timesteps):
+        recurrent = h @ U_T + rb
+        z = _sigmoid(input_term[t][:, :units] + recurrent[:, :units])
+        r = _sigmoid(input_term[t][:, units:2 * units] + recurrent[:, units:2 * units])
+        if reset_after:  # r scales U_h h_{t-1} + rb_h (Keras 3 default)
+            g = np.tanh(input_term[t][:, 2 * units:] + r * recurrent[:, 2 * units:])
+        else:  # r scales h_{t-1} before U_h (the original GRU)
+            g = np.tanh(input_term[t][:, 2 * units:] + (r * h) @ U_h_T + rb[2 * units:])
+        h = z * h + (1.0 - z) * g  # Keras's convention: z keeps the old state
+        for name, value in zip(GRUGates._fields, (z, r, g, h)):
+            record[name].append(value)
+    stacked = {name: np.stack(values, axis=1) for name, values in record.items()}
+    if single:
+        stacked = {name: value[0] for name, value in stacked.items()}
+    return stacked
+
+
+def gru_gates(inputs: Any, params: Any, h0: Any | None = None) -> GRUGates:
+    """Run a GRU and return every gate, the candidates and the hidden states.
+
+    The same computation as :func:`gru_forward` (see there for the equations
+    and the arguments), keeping the update and reset gates and the candidate
+    state at every step.
+
+    Returns:
+        A :class:`GRUGates` ``(z, r, g, h)``, each array ``(timesteps,
+        units)`` or ``(batch, timesteps, units)``.
+
+    Raises:
+        TypeError, ValueError: As :func:`gru_forward`.
+    """
+    return GRUGates(**_gru_run(inputs, params, h0))
+
+
+def gru_forward(inputs: Any, params: Any, h0: Any | None = None) -> np.ndarray:
+    """Run a gated recurrent unit (GRU) network over whole sequences.
+
+    The equations of ``keras.layers.GRU`` (tanh and sigmoid), for every time
+    step ``t``, with ``sigma`` the logistic sigmoid::
+
+        z_t = sigma(W_z x_t + b_z + U_z h_{t-1} + rb_z)          update gate
+        r_t = sigma(W_r x_t + b_r + U_r h_{t-1} + rb_r)          reset gate
+        g_t = tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + rb_h))   candidate
+        h_t = z_t * h_{t-1} + (1 - z_t) * g_t                    hidden state
+
+    The candidate is that of ``reset_after=True``, the Keras 3 default; with
+    ``params.reset_after`` false it is
+    ``tanh(W_h x_t + b_h + U_h (r_t * h_{t-1}) + rb_h)``. Note Keras's
+    convention for ``z``: ``z_t`` near 1 *keeps* the old state (some texts
+    swap ``z`` and ``1 - z``).
+
+    Args:
+        inputs: One sequence ``(timesteps, features)`` or a batch
+            ``(batch, timesteps, features)``.
+        params: A :class:`GRUParams` (for example from :func:`gru_params`)
+            or a dict with the same keys (``reset_after`` optional, default
+            ``True``).
+        h0: Initial state, ``(units,)`` (shared by every sequence) or
+            ``(batch, units)``. Defaults to zeros.
+
+    Returns:
+        The hidden states, ``(timesteps, units)`` for one sequence or
+        ``(batch, timesteps, units)`` for a batch, like
+        ``keras.layers.GRU(units, return_sequences=True)``.
+
+    Raises:
+        TypeError: ``params`` is not GRU parameters, or an argument does not
+            hold real numbers.
+        ValueError: Wrong number of dimensions, shapes that do not fit
+            together (the message names the array), an empty sequence or
+            batch, or NaN/infinite values.
+    """
+    return _gru_run(inputs, params, h0)["h"]
+
+
+def _require_built(layer: Any, kind: str) -> Any:
+    """Check that ``layer`` is a built Keras layer of class ``kind``; return its cell."""
+    import keras
+
+    cls = getattr(keras.layers, kind)
+    if not isinstance(layer, cls):
+        raise TypeError(f"Expected a keras.layers.{kind} layer, got {type(layer).__name__}.")
+    if not layer.built:
+        raise ValueError(
+            f"{kind} layer {layer.name!r} is not built yet: call it on data "
+            "(or on keras.Input) first so that it has weights."
+        )
+    cell = layer.cell
+    for attribute, expected in (("activation", "tanh"), ("recurrent_activation", "sigmoid")):
+        name = getattr(getattr(cell, attribute), "__name__", repr(getattr(cell, attribute)))
+        if name != expected:
+            raise ValueError(
+                f"{kind} layer {layer.name!r} has {attribute}={name!r}; the course's "
+                f"NumPy version computes {attribute}={expected!r} (the Keras default)."
+            )
+    return cell
+
+
+def _variable(value: Any) -> np.ndarray:
+    # Variable.numpy() rather than np.asarray(variable), as in simple_rnn_params.
+    return np.asarray(value.numpy())
+
+
+def lstm_params(layer: Any) -> LSTMParams:
+    """Read the weights of a built ``keras.layers.LSTM`` into one matrix per gate.
+
+    Keras computes ``x_t @ kernel + h_{t-1} @ recurrent_kernel + bias`` with
+    ``kernel`` of shape ``(features, 4 * units)``: the four gates side by
+    side in the order i, f, c, o. The course writes ``W_i @ x_t`` with
+    ``W_i`` of shape ``(units, features)``, so ``W_i`` is the transpose of
+    the first ``units`` columns of the kernel, and so on.
+
+    Args:
+        layer: A built ``keras.layers.LSTM`` with the default activations
+            (tanh, and sigmoid for the gates).
+
+    Returns:
+        An :class:`LSTMParams` of NumPy arrays. A layer built with
+        ``use_bias=False`` gives zero biases. Keras initialises ``b_f`` to
+        ones (``unit_forget_bias=True``).
+
+    Raises:
+        TypeError: ``layer`` is not a ``keras.layers.LSTM``.
+        ValueError: The layer is not built yet, or uses other activations.
+    """
+    cell = _require_built(layer, "LSTM")
+    kernel, recurrent = _variable(cell.kernel), _variable(cell.recurrent_kernel)
+    units = recurrent.shape[0]
+    bias = np.zeros(4 * units, kernel.dtype) if cell.bias is None else _variable(cell.bias)
+    parts = {}
+    for k, g in enumerate(_LSTM_GATES):
+        columns = slice(k * units, (k + 1) * units)
+        parts[f"W_{g}"] = kernel[:, columns].T.copy()
+        parts[f"U_{g}"] = recurrent[:, columns].T.copy()
+        parts[f"b_{g}"] = bias[columns].copy()
+    return LSTMParams(**parts)
+
+
+def gru_params(layer: Any) -> GRUParams:
+    """Read the weights of a built ``keras.layers.GRU`` into one matrix per gate.
+
+    Keras packs the gates side by side in the order z, r, h: ``kernel`` is
+    ``(features, 3 * units)`` and ``recurrent_kernel`` ``(units, 3 * units)``.
+    With ``reset_after=True`` (the Keras 3 default) ``bias`` is
+    ``(2, 3 * units)``: row 0 the input biases ``b_*``, row 1 the recurrent
+    biases ``rb_*``. With ``reset_after=False`` it is ``(3 * units,)``, the
+    input biases only, and ``rb_*`` are zeros.
+
+    Args:
+        layer: A built ``keras.layers.GRU`` with the default activations.
+
+    Returns:
+        A :class:`GRUParams` of NumPy arrays, with the layer's
+        ``reset_after``. ``use_bias=False`` gives zero biases.
+
+    Raises:
+        TypeError: ``layer`` is not a ``keras.layers.GRU``.
+        ValueError: The layer is not built yet, or uses other activations.
+    """
+    cell = _require_built(layer, "GRU")
+    kernel, recurrent = _variable(cell.kernel), _variable(cell.recurrent_kernel)
+    units = recurrent.shape[0]
+    if cell.bias is None:
+        bias = np.zeros((2, 3 * units), kernel.dtype)
+    else:
+        bias = _variable(cell.bias)
+        if bias.ndim == 1:  # reset_after=False: no recurrent bias
+            bias = np.stack([bias, np.zeros_like(bias)])
+    parts: dict[str, Any] = {}
+    for k, g in enumerate(_GRU_GATES):
+        columns = slice(k * units, (k + 1) * units)
+        parts[f"W_{g}"] = kernel[:, columns].T.copy()
+        parts[f"U_{g}"] = recurrent[:, columns].T.copy()
+        parts[f"b_{g}"] = bias[0, columns].copy()
+        parts[f"rb_{g}"] = bias[1, columns].copy()
+    return GRUParams(**parts, reset_after=bool(cell.reset_after))
+
+
+def set_lstm_params(layer: Any, params: Any) -> None:
+    """Write one-matrix-per-gate weights into a built ``keras.layers.LSTM``.
+
+    The inverse of :func:`lstm_params`.
+
+    Args:
+        layer: A built ``keras.layers.LSTM`` with ``use_bias=True``.
+        params: An :class:`LSTMParams` (or a dict with its keys) whose
+            shapes match the layer's.
+
+    Raises:
+        TypeError: ``layer`` is not an LSTM, or ``params`` are not LSTM
+            parameters.
+        ValueError: The layer is not built or has no bias, or a shape does
+            not match the layer's.
+    """
+    cell = _require_built(layer, "LSTM")
+    if cell.bias is None:
+        raise ValueError(f"LSTM layer {layer.name!r} has no bias (use_bias=False).")
+    arrays, units, features = _check_gate_params(params, LSTMParams, "lstm_params", _LSTM_GATES)
+    layer_features, layer_units = tuple(cell.kernel.shape)[0], tuple(cell.recurrent_kernel.shape)[0]
+    if (units, features) != (layer_units, layer_features):
+        raise ValueError(
+            f"params have {units} units and {features} features but layer {layer.name!r} "
+            f"has {layer_units} units and {layer_features} features."
+        )
+    layer.set_weights([
+        np.concatenate([arrays[f"W_{g}"].T for g in _LSTM_GATES], axis=1),
+        np.concatenate([arrays[f"U_{g}"].T for g in _LSTM_GATES], axis=1),
+        np.concatenate([arrays[f"b_{g}"] for g in _LSTM_GATES]),
+    ])
+
+
+def set_gru_params(layer: Any, params: Any) -> None:
+    """Write one-matrix-per-gate weights into a built ``keras.layers.GRU``.
+
+    The inverse of :func:`gru_params`. For a layer with
+    ``reset_after=False``, which has one bias per gate, the recurrent biases
+    are added to the input biases: in that variant ``rb_*`` is always added
+    outside the reset gate, so the sum computes the same thing.
+
+    Args:
+        layer: A built ``keras.layers.GRU`` with ``use_bias=True``.
+        params: A :class:`GRUParams` (or a dict with its keys) whose shapes
+            and ``reset_after`` match the layer's.
+
+    Raises:
+        TypeError: ``layer`` is not a GRU, or ``params`` are not GRU
+            parameters.
+        ValueError: The layer is not built or has no bias, a shape does not
+            match the layer's, or ``reset_after`` differs.
+    """
+    cell = _require_built(layer, "GRU")
+    if cell.bias is None:
+        raise ValueError(f"GRU layer {layer.name!r} has no bias (use_bias=False).")
+    arrays, units, features = _check_gate_params(params, GRUParams, "gru_params", _GRU_GATES)
+    reset_after = _reset_after(params)
+    if bool(reset_after) != bool(cell.reset_after):
+        raise ValueError(
+            f"params have reset_after={bool(reset_after)} but layer {layer.name!r} "
+            f"has reset_after={bool(cell.reset_after)}: the two compute different candidates."
+        )
+    layer_features, layer_units = tuple(cell.kernel.shape)[0], tuple(cell.recurrent_kernel.shape)[0]
+    if (units, features) != (layer_units, layer_features):
+        raise ValueError(
+            f"params have {units} units and {features} features but layer {layer.name!r} "
+            f"has {layer_units} units and {layer_features} features."
+        )
+    b = np.concatenate([arrays[f"b_{g}"] for g in _GRU_GATES])
+    rb = np.concatenate([arrays[f"rb_{g}"] for g in _GRU_GATES])
+    bias = np.stack([b, rb]) if cell.reset_after else b + rb
+    layer.set_weights([
+        np.concatenate([arrays[f"W_{g}"].T for g in _GRU_GATES], axis=1),
+        np.concatenate([arrays[f"U_{g}"].T for g in _GRU_GATES], axis=1),
+        bias,
+    ])
+
+
+def _count_argument(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def lstm_param_count(features: int, units: int) -> int:
+    """Number of parameters of one LSTM layer: ``4 * units * (features + units + 1)``.
+
+    Four gates, each with ``W_*`` ``(units, features)``, ``U_*``
+    ``(units, units)`` and ``b_*`` ``(units,)``: the same as
+    ``keras.layers.LSTM(units).count_params()`` on ``features`` inputs.
+    """
+    features, units = _count_argument("features", features), _count_argument("units", units)
+    return 4 * units * (features + units + 1)
+
+
+def gru_param_count(features: int, units: int, reset_after: bool = True) -> int:
+    """Number of parameters of one GRU layer.
+
+    Three gates, each with ``W_*`` ``(units, features)``, ``U_*``
+    ``(units, units)`` and one bias ``(units,)``, plus, with
+    ``reset_after=True`` (the Keras 3 default), a second, recurrent bias per
+    gate: ``3 * units * (features + units + 2)``, or
+    ``3 * units * (features + units + 1)`` with ``reset_after=False``; the
+    same as ``keras.layers.GRU(units).count_params()``.
+    """
+    features, units = _count_argument("features", features), _count_argument("units", units)
+    if not isinstance(reset_after, (bool, np.bool_)):
+        raise TypeError(f"reset_after must be True or False, got {reset_after!r}.")
+    return 3 * units * (features + units + (2 if reset_after else 1))
