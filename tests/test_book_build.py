@@ -105,3 +105,27 @@ def test_bibliography_lists_every_cited_work(site):
     entries = page(site, "bibliography").count('role="doc-biblioentry"')
     assert cited, "no chapter cites anything"
     assert entries == len(cited), f"{entries} entries for {len(cited)} cited works"
+
+
+def test_a_failing_cell_fails_the_build(tmp_path):
+    """The book's own configuration turns a cell error into a failed build."""
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    for name in ("_config.yml", "references.bib", "bibliography.md"):
+        (book / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n- file: chapters/broken\n", encoding="utf-8"
+    )
+    (book / "intro.md").write_text("# Intro\n", encoding="utf-8")
+    (book / "chapters" / "broken.md").write_text(
+        "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+        "# Broken\n\n```{code-cell} ipython3\nraise RuntimeError('this cell fails')\n```\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(book), "--warningiserror", "--keep-going"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode != 0, "a chapter whose cell raises must fail the build"
+    assert "this cell fails" in result.stdout + result.stderr
