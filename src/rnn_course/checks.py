@@ -46,6 +46,12 @@ __all__ = [
     "check_gru_forward",
     # Chapter 8
     "check_text_classifier_params",
+    # Chapter 6
+    "check_review_encoder",
+    # Chapter 9
+    "check_conv_layer",
+    # Chapter 10
+    "check_hyperband_epochs",
 ]
 
 # (batch, timesteps, features, units): one ordinary case, one step of one
@@ -1182,3 +1188,336 @@ def check_text_classifier_params(
         "a GRU one bias more per gate) and the Dense layer.",
         verbose,
     )
+
+
+# --------------------------------------------------------------------------
+# Chapter 6: encoding a new review the way IMDB was encoded
+# --------------------------------------------------------------------------
+
+import itertools  # noqa: E402
+from collections.abc import Mapping as _Mapping  # noqa: E402
+
+# The ways an IMDB encoder usually goes wrong, in the order they are reported.
+# Each is a switch of _encode_variant; the hints say how to put it right.
+_ENCODER_SLIPS = ("case", "punctuation", "offset", "start", "unknown", "num_words")
+_ENCODER_HINTS = {
+    "case": "lower-case the text first ('This' is not in the word index, 'this' is)",
+    "punctuation": (
+        "replace punctuation by spaces before splitting ('bad.' is not in the word "
+        "index, 'bad' is)"
+    ),
+    "offset": (
+        "add 3 to every rank (ids 0, 1 and 2 are padding, start and unknown, so the "
+        "word of rank r has id r + 3)"
+    ),
+    "start": "begin every review with the start id 1",
+    "unknown": "give unknown words the id 2 (1 is the start id)",
+    "num_words": (
+        "turn ids that are not below num_words into 2 (the Embedding has only "
+        "num_words rows)"
+    ),
+}
+
+# The example of the course notes, with its capital letters and full stops.
+_NOTES_SENTENCE = (
+    "This movie is really bad. I do not like this movie because the direction was horrible."
+)
+
+
+def _encode_variant(
+    text: str, word_index: Mapping[str, int], num_words: int | None, slips: frozenset
+) -> list[int]:
+    """IMDB's encoding of ``text`` with the given slips (none: ``encode_review``)."""
+    from rnn_course.data.imdb import INDEX_FROM, KERAS_FILTERS, OOV_ID, START_ID
+
+    if "case" not in slips:
+        text = text.lower()
+    if "punctuation" not in slips:
+        text = text.translate(str.maketrans(KERAS_FILTERS, " " * len(KERAS_FILTERS)))
+    unknown = START_ID if "unknown" in slips else OOV_ID
+    offset = 0 if "offset" in slips else INDEX_FROM
+    ids = [] if "start" in slips else [START_ID]
+    for token in text.split():
+        rank = word_index.get(token)
+        word_id = unknown if rank is None else rank + offset
+        if "num_words" not in slips and num_words is not None and word_id >= num_words:
+            word_id = unknown
+        ids.append(word_id)
+    return ids
+
+
+def _encoder_probes(word_index: Mapping[str, int], num_words: int | None) -> list[str]:
+    """Sentences on which every slip of :data:`_ENCODER_SLIPS` changes the ids."""
+    limit = float("inf") if num_words is None else num_words - 3
+    by_rank = sorted(
+        (rank, word) for word, rank in word_index.items()
+        if isinstance(word, str) and word.isalpha() and word == word.lower()
+    )
+    common = [word for rank, word in by_rank if rank < limit][:40:8]
+    rare = [word for rank, word in by_rank if rank >= limit][:1]
+    unknown = "zqxvjw"
+    while unknown in word_index:
+        unknown += "q"
+    a, b, c, d, e = (common + ["film"] * 5)[:5]
+    probes = [
+        _NOTES_SENTENCE,
+        f"{a.capitalize()} {b}, {c}.",
+        f"{d} {unknown} {e}!",
+    ]
+    if rare:
+        probes.append(f"{a} {rare[0]} {b}")
+    return probes
+
+
+def _as_id_list(answer: Any) -> list[int] | None:
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple, np.ndarray)):
+        return None
+    array = np.asarray(answer)
+    if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
+        return None
+    return [int(i) for i in array.tolist()]
+
+
+def check_review_encoder(
+    student_fn: Callable[..., Any],
+    word_index: Mapping[str, int],
+    num_words: int | None = 10000,
+    verbose: bool = True,
+) -> bool:
+    """Check a student's IMDB encoder against :func:`rnn_course.data.encode_review`.
+
+    ``student_fn(text, word_index, num_words)`` must return the list of ids
+    a model trained on ``keras.datasets.imdb`` expects: lower-cased,
+    punctuation replaced by spaces, the start id 1 first, the word of rank
+    ``r`` as ``r + 3``, unknown words (and ids not below ``num_words``) as 2.
+    It is called on a few sentences, among them the example of the course
+    notes; a wrong answer is explained in one line that names the slips
+    (no lower-casing, punctuation kept, no offset 3, no start id, unknown
+    words as 1, ``num_words`` ignored), alone or together.
+
+    Args:
+        student_fn: The function to check.
+        word_index: The word index the ids refer to
+            (:func:`rnn_course.data.imdb_word_index`).
+        num_words: The ``num_words`` the data was loaded with.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every sentence is encoded right, ``False`` otherwise.
+    """
+    if not isinstance(word_index, _Mapping) or not word_index:
+        raise TypeError("word_index must be a non-empty dict of word -> rank.")
+    if num_words is not None and (
+        isinstance(num_words, bool) or not isinstance(num_words, numbers.Integral) or num_words < 4
+    ):
+        raise ValueError(f"num_words must be an integer of at least 4 or None, got {num_words!r}.")
+    if not callable(student_fn):
+        return _report(
+            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
+        )
+    probes = _encoder_probes(word_index, num_words)
+    answers = []
+    for text in probes:
+        try:
+            answer = student_fn(text, word_index, num_words)
+        except Exception as error:  # noqa: BLE001 - any error is feedback here
+            return _report(
+                False,
+                f"Your function raised {type(error).__name__} on {text!r}: {_first_line(error)}",
+                verbose,
+            )
+        ids = _as_id_list(answer)
+        if ids is None:
+            got = "None: add a return" if answer is None else type(answer).__name__
+            return _report(
+                False, f"Expected a list of integer ids for {text!r}, got {got}.", verbose
+            )
+        answers.append(ids)
+    from rnn_course.data.imdb import encode_review
+
+    expected = [encode_review(text, word_index, num_words=num_words) for text in probes]
+    if answers == expected:
+        return _report(
+            True,
+            f"Correct! Your encoder matches encode_review on {len(probes)} sentences.",
+            verbose,
+        )
+    # The smallest set of slips that explains every answer names the problem.
+    for size in range(1, len(_ENCODER_SLIPS) + 1):
+        for combo in itertools.combinations(_ENCODER_SLIPS, size):
+            slips = frozenset(combo)
+            variant = [_encode_variant(text, word_index, num_words, slips) for text in probes]
+            if variant == answers:
+                hints = [_ENCODER_HINTS[slip] for slip in combo]
+                joined = hints[0] if len(hints) == 1 else "; ".join(hints[:-1]) + "; and " + hints[-1]
+                return _report(False, f"Not quite: {joined}.", verbose)
+    k = next(i for i, (got, right) in enumerate(zip(answers, expected)) if got != right)
+
+    def short(ids: list[int]) -> str:
+        return str(ids) if len(ids) <= 10 else str(ids[:10])[:-1] + ", ...]"
+
+    return _report(
+        False,
+        f"Wrong ids for {probes[k]!r}: expected {short(expected[k])}, got {short(answers[k])}.",
+        verbose,
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 9: convolution versus recurrence
+# --------------------------------------------------------------------------
+
+
+def check_conv_layer(
+    answer: Any,
+    input_shape: Any,
+    filters: int,
+    kernel_size: int,
+    strides: int = 1,
+    padding: str = "valid",
+    verbose: bool = True,
+) -> bool:
+    """Check the output shape and parameter count of a ``Conv2D`` layer.
+
+    The layer is ``keras.layers.Conv2D(filters, kernel_size, strides=strides,
+    padding=padding)`` reading images of ``input_shape`` ``(height, width,
+    channels)``. Each side of the output is ``floor((n + 2p - k) / s) + 1``
+    (``ceil(n / s)`` with ``padding="same"``), and the layer has
+    ``(k * k * channels + 1) * filters`` parameters.
+
+    Args:
+        answer: A pair ``(output_shape, params)``: ``output_shape`` is
+            ``(height, width, channels)`` without the batch axis (a leading
+            ``None`` is accepted), ``params`` an integer.
+        input_shape: ``(height, width, channels)`` of the input.
+        filters, kernel_size, strides, padding: The layer's settings
+            (square kernels and strides).
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when both the shape and the count are right.
+    """
+    from rnn_course.vision import conv2d_param_count, conv_output_size
+
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}.")
+    height, width, channels = (_positive_int("input_shape", v) for v in input_shape)
+    filters = _positive_int("filters", filters)
+    kernel_size = _positive_int("kernel_size", kernel_size)
+    strides = _positive_int("strides", strides)
+    if padding not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
+    shape = (conv_output_size(height, kernel_size, strides, padding),
+             conv_output_size(width, kernel_size, strides, padding), filters)
+    params = conv2d_param_count(kernel_size, channels, filters)
+
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return _report(False, "Give a pair (output_shape, params), for example "
+                              "((30, 30, 32), 896).", verbose)
+    got_shape, got_params = answer
+    try:
+        got_shape = tuple(got_shape)
+        if len(got_shape) == 4 and got_shape[0] is None:
+            got_shape = got_shape[1:]
+        got_shape = tuple(int(v) for v in got_shape)
+        if not all(float(a) == b for a, b in zip(answer[0][-3:], got_shape)):
+            raise ValueError
+    except (TypeError, ValueError):
+        return _report(False, f"The output shape must be (height, width, channels) in whole "
+                              f"numbers, got {answer[0]!r}.", verbose)
+    if isinstance(got_params, (bool, np.bool_)) or not isinstance(got_params, numbers.Real) \
+            or not float(got_params).is_integer():
+        return _report(False, f"Give the parameter count as a whole number, got {got_params!r}.",
+                       verbose)
+    got_params = int(got_params)
+
+    problems = []
+    if got_shape != shape:
+        side = shape[0]
+        hints = {
+            conv_output_size(height, kernel_size, 1, padding):
+                f"divide by the stride {strides}",
+            conv_output_size(height, kernel_size, strides,
+                             "same" if padding == "valid" else "valid"):
+                f"padding={padding!r} adds {'no zeros' if padding == 'valid' else 'zeros'}",
+            (height - kernel_size) // strides:
+                "the formula ends with + 1",
+        }
+        hints.pop(side, None)
+        if len(got_shape) == 3 and got_shape[2] != filters:
+            hint = f"there is one output channel per filter ({filters})"
+        elif len(got_shape) == 3 and got_shape[0] in hints:
+            hint = hints[got_shape[0]]
+        else:
+            hint = "out = floor((n + 2p - k) / s) + 1 on each side, one channel per filter"
+        problems.append(f"the output shape is not {got_shape} ({hint})")
+    if got_params != params:
+        slips = {
+            kernel_size * kernel_size * channels * filters: "each filter also has a bias",
+            (kernel_size * kernel_size + 1) * filters:
+                f"a kernel reads all {channels} input channels",
+            (kernel_size * kernel_size * channels + 1) * filters * shape[0] * shape[1]:
+                "the weights are shared across positions: the image size does not count",
+        }
+        slips.pop(params, None)
+        hint = slips.get(got_params, "(k * k * channels_in + 1) * filters")
+        problems.append(f"{got_params:,} is not the parameter count ({hint})")
+    if problems:
+        return _report(False, "Not quite: " + "; ".join(problems) + ".", verbose)
+    return _report(
+        True,
+        f"Correct! Output {shape}, and ({kernel_size}*{kernel_size}*{channels} + 1)*{filters} "
+        f"= {params:,} parameters.",
+        verbose,
+    )
+
+
+# --------------------------------------------------------------------------
+# Chapter 10: hyperparameter tuning
+# --------------------------------------------------------------------------
+
+
+def check_hyperband_epochs(answer: Any, max_epochs: int, factor: int = 3,
+                           verbose: bool = True) -> bool:
+    """Check the number of epochs one Hyperband iteration trains.
+
+    The right answer is
+    ``schedule_total_epochs(hyperband_schedule(max_epochs, factor))``: every
+    round of every bracket adds ``models * (epochs - initial_epoch)``, since a
+    promoted model continues from its weights. Two slips are named: training
+    every promoted model again from scratch, and counting models instead of
+    epochs.
+
+    Args:
+        answer: The student's total, an integer.
+        max_epochs: Hyperband's ``max_epochs``.
+        factor: Hyperband's ``factor``.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when the answer is right.
+    """
+    from rnn_course.tuning import hyperband_schedule, schedule_total_epochs
+
+    schedule = hyperband_schedule(max_epochs, factor)  # raises on bad settings
+    total = schedule_total_epochs(schedule)
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real) \
+            or not float(answer).is_integer():
+        return _report(False, f"Expected a whole number of epochs, got {answer!r}.", verbose)
+    answer = int(answer)
+    brackets = len({r.bracket for r in schedule})
+    if answer == total:
+        return _report(True, f"Correct! {brackets} brackets, {sum(r.models for r in schedule)} "
+                             f"trials, {total} epochs.", verbose)
+    from_scratch = sum(r.models * r.epochs for r in schedule)
+    if answer == from_scratch:
+        return _report(False, f"Not quite: {answer} counts every round from epoch 0. A promoted "
+                              "model continues from its weights, so a round adds only "
+                              "models * (epochs - epochs of the previous round).", verbose)
+    if answer == sum(r.models for r in schedule):
+        return _report(False, f"{answer} is the number of trials, not of epochs: multiply each "
+                              "round's models by the epochs it adds.", verbose)
+    return _report(False, f"Not quite: {answer} is not the total. Hint: with max_epochs="
+                          f"{max_epochs} and factor={factor} there are {brackets} brackets; "
+                          "list each round's models and epochs with the formulas of the "
+                          "chapter.", verbose)
