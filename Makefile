@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make book   create .venv, install, build the website into _build/html
 #   make test   run every test (unit tests, notebook pairing, nbval, book build)
+# and one more publishes: make book-full runs every chapter in full mode.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,10 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 # Tests always run in quick mode on the offline twins, whatever the shell says.
 TEST_ENV := RNN_COURSE_QUICK=1 RNN_COURSE_DATA=synthetic
 
-.PHONY: help venv book test sync clean
+.PHONY: help venv book book-full test sync clean
 
 help:
-	@echo "make book   build the website into _build/html (creates .venv first)"
+	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
+	@echo "make book-full  the same with every chapter in full mode (the published site)"
 	@echo "make test   run every test in quick mode on the offline datasets"
 	@echo "make sync   regenerate every chapters/*.ipynb from its .md"
 	@echo "make clean  remove _build (keeps .venv)"
@@ -24,10 +26,15 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# The published site runs every chapter in full mode; set RNN_COURSE_QUICK=1
-# in the environment for a fast preview.
+# A preview in quick mode: every chapter runs in well under a minute, so the
+# whole book builds in a few minutes. The published site is `make book-full`:
+# full-size training takes tens of minutes on two CPU cores.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	RNN_COURSE_QUICK=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "Open _build/html/index.html in a browser."
+
+book-full: $(STAMP)
+	RNN_COURSE_QUICK=0 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Open _build/html/index.html in a browser."
 
 test: $(STAMP)
