@@ -18,12 +18,16 @@ Example, in a notebook::
 
 from __future__ import annotations
 
+import itertools
 import numbers
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import numpy as np
 
 from rnn_course.numpy_nets import (
+    GRUParams,
+    gru_forward,
     relative_error,
     rnn_backward,
     rnn_forward,
@@ -914,7 +918,6 @@ def check_stacked_param_counts(
 # Chapter 7: gates (LSTM and GRU)
 # --------------------------------------------------------------------------
 
-from rnn_course.numpy_nets import GRUParams, gru_forward  # noqa: E402
 
 
 def _random_gru_params(rng: np.random.Generator, features: int, units: int) -> GRUParams:
@@ -1194,8 +1197,6 @@ def check_text_classifier_params(
 # Chapter 6: encoding a new review the way IMDB was encoded
 # --------------------------------------------------------------------------
 
-import itertools  # noqa: E402
-from collections.abc import Mapping as _Mapping  # noqa: E402
 
 # The ways an IMDB encoder usually goes wrong, in the order they are reported.
 # Each is a switch of _encode_variant; the hints say how to put it right.
@@ -1305,7 +1306,7 @@ def check_review_encoder(
     Returns:
         ``True`` when every sentence is encoded right, ``False`` otherwise.
     """
-    if not isinstance(word_index, _Mapping) or not word_index:
+    if not isinstance(word_index, Mapping) or not word_index:
         raise TypeError("word_index must be a non-empty dict of word -> rank.")
     if num_words is not None and (
         isinstance(num_words, bool) or not isinstance(num_words, numbers.Integral) or num_words < 4
