@@ -90,6 +90,33 @@ def _shape_of(answer: Any) -> tuple[int, ...] | None:
         return None
 
 
+def _student_output(
+    student_fn: Callable[..., Any], args: tuple, expected: np.ndarray, where: str
+) -> tuple[np.ndarray | None, str | None]:
+    """Call ``student_fn(*args)`` and return ``(values, None)`` or ``(None, problem)``.
+
+    ``values`` is the answer as a float64 array of ``expected``'s shape;
+    ``problem`` says in one line why there is none (an error, no return value,
+    a wrong shape, non-numeric output).
+    """
+    try:
+        answer = student_fn(*args)
+    except Exception as error:  # noqa: BLE001 - any error is feedback here
+        return None, f"Your function raised {type(error).__name__} {where}: {_first_line(error)}"
+    if answer is None:
+        return None, f"Your function returned None {where}: add a return."
+    shape = _shape_of(answer)
+    if shape != expected.shape:
+        hint = ""
+        if shape is not None and int(np.prod(shape)) == expected.size:
+            hint = _CONCATENATE_HINT
+        return None, f"Expected shape {expected.shape} {where}, got {shape}.{hint}"
+    try:
+        return np.asarray(answer, dtype=np.float64), None
+    except (TypeError, ValueError) as error:
+        return None, f"Your output {where} is not numeric: {_first_line(error)}"
+
+
 def check_rnn_output_shape(
     answer: Any, timesteps: int, units: int, batch: int | None = None, verbose: bool = True
 ) -> bool:
@@ -212,30 +239,9 @@ def check_rnn_forward(
             inputs = inputs[0]
         expected = rnn_forward(inputs, W, U, b)
         where = f"for inputs {inputs.shape}, W {W.shape}, U {U.shape}, b {b.shape}"
-        try:
-            answer = student_fn(inputs, W, U, b)
-        except Exception as error:  # noqa: BLE001 - any error is feedback here
-            return _report(
-                False,
-                f"Your function raised {type(error).__name__} {where}: {_first_line(error)}",
-                verbose,
-            )
-        if answer is None:
-            return _report(False, f"Your function returned None {where}: add a return.", verbose)
-        shape = _shape_of(answer)
-        if shape != expected.shape:
-            hint = ""
-            if shape is not None and int(np.prod(shape)) == expected.size:
-                hint = _CONCATENATE_HINT
-            return _report(
-                False, f"Expected shape {expected.shape} {where}, got {shape}.{hint}", verbose
-            )
-        try:
-            values = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            return _report(
-                False, f"Your output {where} is not numeric: {_first_line(error)}", verbose
-            )
+        values, problem = _student_output(student_fn, (inputs, W, U, b), expected, where)
+        if problem is not None:
+            return _report(False, problem, verbose)
         wrong = ~np.isclose(values, expected, rtol=0.0, atol=atol)
         if wrong.any():
             # Report the earliest wrong time step: the hint depends on it.
@@ -1016,30 +1022,9 @@ def check_gru_forward(
         params = _random_gru_params(rng, features, units)
         expected = gru_forward(inputs, params)
         where = f"for inputs {inputs.shape} and {units} unit{'s' if units > 1 else ''}"
-        try:
-            answer = student_fn(inputs, params)
-        except Exception as error:  # noqa: BLE001 - any error is feedback here
-            return _report(
-                False,
-                f"Your function raised {type(error).__name__} {where}: {_first_line(error)}",
-                verbose,
-            )
-        if answer is None:
-            return _report(False, f"Your function returned None {where}: add a return.", verbose)
-        shape = _shape_of(answer)
-        if shape != expected.shape:
-            hint = ""
-            if shape is not None and int(np.prod(shape)) == expected.size:
-                hint = _CONCATENATE_HINT
-            return _report(
-                False, f"Expected shape {expected.shape} {where}, got {shape}.{hint}", verbose
-            )
-        try:
-            values = np.asarray(answer, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            return _report(
-                False, f"Your output {where} is not numeric: {_first_line(error)}", verbose
-            )
+        values, problem = _student_output(student_fn, (inputs, params), expected, where)
+        if problem is not None:
+            return _report(False, problem, verbose)
         if np.allclose(values, expected, rtol=0.0, atol=atol):
             continue
         for mistake, hint in _GRU_HINTS.items():

@@ -24,6 +24,20 @@ def _rate(name: str, value) -> float:
     return float(value)
 
 
+def _compile_for_sentiment(model, learning_rate: float) -> None:
+    """The course's recipe: RMSprop, binary cross-entropy, accuracy."""
+    import keras
+
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
+            or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=float(learning_rate)),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+
+
 def recurrent_layer(
     cell: str = "simple_rnn",
     units: int = 32,
@@ -118,14 +132,7 @@ def build_text_classifier(
     name = f"{'bi' if bidirectional else ''}{cell}_classifier"
     model = keras.Model(inputs, outputs, name=name)
     if compile:
-        if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-                or learning_rate <= 0:
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-        model.compile(
-            optimizer=keras.optimizers.RMSprop(learning_rate=float(learning_rate)),
-            loss="binary_crossentropy",
-            metrics=["accuracy"],
-        )
+        _compile_for_sentiment(model, learning_rate)
     return model
 
 
@@ -212,12 +219,5 @@ def build_conv1d_text_classifier(
     name = "conv1d_classifier" if cell is None else f"conv1d_{cell}_classifier"
     model = keras.Model(inputs, outputs, name=name)
     if compile:
-        if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-                or learning_rate <= 0:
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-        model.compile(
-            optimizer=keras.optimizers.RMSprop(learning_rate=float(learning_rate)),
-            loss="binary_crossentropy",
-            metrics=["accuracy"],
-        )
+        _compile_for_sentiment(model, learning_rate)
     return model
