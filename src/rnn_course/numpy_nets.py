@@ -88,6 +88,24 @@ def _check_finite(name: str, array: np.ndarray) -> None:
         )
 
 
+def _check_recurrent_weights(W: np.ndarray, U: np.ndarray, b: np.ndarray) -> None:
+    """Raise a one-line ValueError unless U is (units, units) and b is (units,).
+
+    ``units`` is read from ``W``, which is ``(units, features)``.
+    """
+    units = W.shape[0]
+    if U.shape != (units, units):
+        raise ValueError(
+            f"U has shape {U.shape} but W of shape {W.shape} has {units} units: "
+            f"U must be (units, units) = ({units}, {units})."
+        )
+    if b.shape != (units,):
+        raise ValueError(
+            f"b has shape {b.shape} but W of shape {W.shape} has {units} units: "
+            f"b must be (units,) = ({units},)."
+        )
+
+
 def rnn_forward(
     inputs: Any,
     W: Any,
@@ -169,16 +187,7 @@ def rnn_forward(
             f"W has shape {W.shape} but inputs of shape {x.shape} have {features} "
             f"features: W must be (units, features) = ({units}, {features})."
         )
-    if U.shape != (units, units):
-        raise ValueError(
-            f"U has shape {U.shape} but W of shape {W.shape} has {units} units: "
-            f"U must be (units, units) = ({units}, {units})."
-        )
-    if b.shape != (units,):
-        raise ValueError(
-            f"b has shape {b.shape} but W of shape {W.shape} has {units} units: "
-            f"b must be (units,) = ({units},)."
-        )
+    _check_recurrent_weights(W, U, b)
 
     arrays = [x, W, U, b]
     if h0 is not None:
@@ -407,16 +416,7 @@ def _check_rnn_arrays(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray
             f"W has shape {W.shape} but inputs of shape {x.shape} have {x.shape[-1]} "
             f"features: W must be (units, features) = ({units}, {x.shape[-1]})."
         )
-    if U.shape != (units, units):
-        raise ValueError(
-            f"U has shape {U.shape} but W of shape {W.shape} has {units} units: "
-            f"U must be (units, units) = ({units}, {units})."
-        )
-    if b.shape != (units,):
-        raise ValueError(
-            f"b has shape {b.shape} but W of shape {W.shape} has {units} units: "
-            f"b must be (units,) = ({units},)."
-        )
+    _check_recurrent_weights(W, U, b)
 
 
 def rnn_backward(
