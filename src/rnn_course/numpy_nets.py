@@ -88,6 +88,24 @@ def _check_finite(name: str, array: np.ndarray) -> None:
         )
 
 
+def _as_initial_state(name: str, value: Any, x: np.ndarray, units: int) -> np.ndarray:
+    """``value`` as an initial state for inputs ``x``, or a one-line ValueError.
+
+    A single sequence ``(timesteps, features)`` takes ``(units,)``; a batch
+    ``(batch, timesteps, features)`` takes ``(units,)`` (shared) or
+    ``(batch, units)``.
+    """
+    array = _as_real_array(name, value)
+    allowed = [(units,)] if x.ndim == 2 else [(units,), (x.shape[0], units)]
+    if array.shape not in allowed:
+        expected = " or ".join(str(shape) for shape in allowed)
+        raise ValueError(
+            f"{name} has shape {array.shape} but inputs of shape {x.shape} with "
+            f"{units} units need {name} of shape {expected}."
+        )
+    return array
+
+
 def _check_recurrent_weights(W: np.ndarray, U: np.ndarray, b: np.ndarray) -> None:
     """Raise a one-line ValueError unless U is (units, units) and b is (units,).
 
@@ -191,14 +209,7 @@ def rnn_forward(
 
     arrays = [x, W, U, b]
     if h0 is not None:
-        h0 = _as_real_array("h0", h0)
-        allowed = [(units,)] if single else [(units,), (batch, units)]
-        if h0.shape not in allowed:
-            expected = " or ".join(str(shape) for shape in allowed)
-            raise ValueError(
-                f"h0 has shape {h0.shape} but inputs of shape {x.shape} with {units} "
-                f"units need h0 of shape {expected}."
-            )
+        h0 = _as_initial_state("h0", h0, x, units)
         arrays.append(h0)
 
     for name, array in zip(("inputs", "W", "U", "b", "h0"), arrays):
@@ -510,14 +521,7 @@ def rnn_backward(
     arrays = [x, W, U, b, h, g]
     names = ["inputs", "W", "U", "b", "states", "grad_states"]
     if h0 is not None:
-        h0 = _as_real_array("h0", h0)
-        allowed = [(units,)] if single else [(units,), (batch, units)]
-        if h0.shape not in allowed:
-            expected_h0 = " or ".join(str(shape) for shape in allowed)
-            raise ValueError(
-                f"h0 has shape {h0.shape} but inputs of shape {x.shape} with {units} "
-                f"units need h0 of shape {expected_h0}."
-            )
+        h0 = _as_initial_state("h0", h0, x, units)
         arrays.append(h0)
         names.append("h0")
     for name, array in zip(names, arrays):
@@ -1058,19 +1062,11 @@ def _check_gate_inputs(
             f"({units}, {x.shape[-1]})."
         )
     _check_finite("inputs", x)
-    batch = 1 if single else x.shape[0]
     given = {}
     for name, value in initial.items():
         if value is None:
             continue
-        array = _as_real_array(name, value)
-        allowed = [(units,)] if single else [(units,), (batch, units)]
-        if array.shape not in allowed:
-            expected = " or ".join(str(shape) for shape in allowed)
-            raise ValueError(
-                f"{name} has shape {array.shape} but inputs of shape {x.shape} with "
-                f"{units} units need {name} of shape {expected}."
-            )
+        array = _as_initial_state(name, value, x, units)
         _check_finite(name, array)
         given[name] = array
     return x, given, single
