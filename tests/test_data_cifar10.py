@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from rnn_course.data import CIFAR10_CLASSES, load_cifar10
-from rnn_course.data import synthetic_cifar10
+from rnn_course.data import _cache, synthetic_cifar10
 
 KERAS_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer",
@@ -203,6 +203,64 @@ def test_interrupted_cache_write_leaves_no_partial_file(cache, monkeypatch):
 
 
 # --- The twin needs a CNN ------------------------------------------------------
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+
+import numpy as np
+
+from rnn_course.data import synthetic_cifar10
+
+
+def stalled(handle, **arrays):
+    handle.write(b"PK\\x03\\x04 the first part of a zip file")
+    handle.flush()
+    Path(sys.argv[1]).touch()  # tell the parent: killed now, the file is half-written
+    time.sleep(600)
+
+
+np.savez = stalled
+synthetic_cifar10.load_split(50, 0, "train")
+"""
+
+
+def test_writer_killed_with_sigkill_leaves_no_half_file(cache, tmp_path):
+    """SIGKILL skips every clean-up; the file under the real name must still never be half."""
+    ready = tmp_path / "writing"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(ready)],
+        env={**os.environ, "RNN_COURSE_CACHE": str(cache)}, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not ready.exists():
+        assert writer.poll() is None, writer.stderr.read()[-2000:]
+        assert time.monotonic() < deadline, "the writer never started writing"
+        time.sleep(0.1)
+    writer.kill()  # SIGKILL
+    writer.communicate()
+
+    final = synthetic_cifar10.cache_path(50, 0, "train")
+    assert not final.exists()
+    leftovers = list(cache.glob(f"{final.name}.*.tmp"))
+    assert len(leftovers) == 1  # the half-written bytes sit under a temporary name only
+
+    # The next call recovers: it regenerates the data and writes a whole file.
+    x, y = synthetic_cifar10.load_split(50, 0, "train")
+    expected = synthetic_cifar10.generate(50, 0, "train")
+    np.testing.assert_array_equal(x, expected[0])
+    np.testing.assert_array_equal(y, expected[1])
+    with np.load(final, allow_pickle=False) as stored:
+        np.testing.assert_array_equal(stored["x"], expected[0])
+    assert leftovers[0].exists()  # young: it could belong to a writer still at work
+
+    # Once the leftover is old, the next write removes it.
+    old = time.time() - 2 * _cache.STALE_SECONDS
+    os.utime(leftovers[0], (old, old))
+    final.unlink()
+    synthetic_cifar10.load_split(50, 0, "train")
+    assert not leftovers[0].exists() and final.exists()
 
 
 def test_twin_classes_differ_by_spatial_structure():

@@ -28,6 +28,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
+from rnn_course import _validate
 from rnn_course.plotting import OKABE_ITO_BY_NAME
 
 __all__ = [
@@ -248,16 +249,14 @@ def plot_gate_activations(
     words = list(words)
     if not words or not all(isinstance(w, str) for w in words):
         raise TypeError("words must be a non-empty list of strings.")
-    for name, value in (("vmin", vmin), ("vmax", vmax)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a number, got {value!r}.")
+    vmin = _validate.finite_number("vmin", vmin)
+    vmax = _validate.finite_number("vmax", vmax)
+    title = _validate.text("title", title, none_ok=True)
     if not vmin < vmax:
         raise ValueError(f"vmin must be below vmax, got vmin={vmin} and vmax={vmax}.")
     checked = {}
     for name, values in gates.items():
-        array = np.asarray(values)
-        if not np.issubdtype(array.dtype, np.number) or array.dtype == bool:
-            raise TypeError(f"gates[{name!r}] must hold numbers, got dtype {array.dtype}.")
+        array = _validate.real_array(f"gates[{name!r}]", values)
         if array.ndim != 2 or array.shape[0] != len(words) or array.shape[1] == 0:
             raise ValueError(
                 f"gates[{name!r}] has shape {array.shape}; it must be (words, units) "

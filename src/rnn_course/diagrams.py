@@ -33,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.path import Path
 
+from rnn_course import _validate
 from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME
 
 __all__ = [
@@ -332,13 +333,14 @@ def draw_unrolled_rnn(steps: int = 3) -> Figure:
 
 
 def _check_words(label: str, words: Any) -> list[str]:
+    """``words`` as a list of strings; ``label`` names the argument in messages."""
     if isinstance(words, str) or not isinstance(words, Sequence):
         raise TypeError(
-            f"{label!r}: give the words as a list of strings, got {type(words).__name__}."
+            f"{label}: give the words as a list of strings, got {type(words).__name__}."
         )
     words = list(words)
     if not words or not all(isinstance(w, str) for w in words):
-        raise ValueError(f"{label!r}: need a non-empty list of word strings.")
+        raise ValueError(f"{label}: need a non-empty list of word strings.")
     return words
 
 
@@ -372,10 +374,10 @@ def plot_one_hot_sequences(
     column = {word: j for j, word in enumerate(vocab)}
     panels = {}
     for title, words in sentences.items():
-        words = _check_words(str(title), words)
+        words = _check_words(f"sentences[{title!r}]", words)
         missing = sorted(set(words) - set(column))
         if missing:
-            raise ValueError(f"{title!r}: words not in the vocabulary: {missing}.")
+            raise ValueError(f"sentences[{title!r}]: words not in the vocabulary: {missing}.")
         panels[str(title)] = words
 
     longest = max(len(words) for words in panels.values())
@@ -446,20 +448,19 @@ def plot_state_traces(
     if not isinstance(traces, Mapping) or not traces:
         raise ValueError("traces must be a non-empty dict {title: (words, states)}.")
     names = _check_words("state_names", state_names)
+    ylabel = _validate.text("ylabel", ylabel)
     checked = []
     for title, pair in traces.items():
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"traces[{title!r}] must be a pair (words, states).")
-        words = _check_words(str(title), pair[0])
-        states = np.asarray(pair[1])
-        if not np.issubdtype(states.dtype, np.number) or states.dtype == bool:
-            raise TypeError(f"traces[{title!r}]: states must hold numbers, got {states.dtype}.")
+        words = _check_words(f"traces[{title!r}] words", pair[0])
+        states = _validate.real_array(f"traces[{title!r}] states", pair[1])
         if states.ndim == 1 and len(names) == 1:
             states = states[:, None]
         if states.shape != (len(words), len(names)) or not np.all(np.isfinite(states)):
             raise ValueError(
                 f"traces[{title!r}]: states of shape {states.shape} must be finite and "
-                f"(words, state components) = ({len(words)}, {len(names)})."
+                f"(words, state_names) = ({len(words)}, {len(names)})."
             )
         checked.append((str(title), words, states.astype(float)))
 

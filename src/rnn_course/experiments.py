@@ -5,6 +5,8 @@ cell, a convolution instead of a recurrence, a tuned setting). They train each
 one with :func:`train_and_evaluate`, which applies the same recipe to every
 model and returns a :class:`TrainingRecord`; :func:`results_table` and
 :func:`plot_validation_curves` then turn the records into a table and a figure.
+:func:`fit_resumable` trains so that a run killed half-way and started again
+ends exactly where an uninterrupted run ends.
 
 The recipe: ``model.fit`` with a validation split (the *last* part of the
 training data, as Keras takes it), ``EarlyStopping`` on the validation
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import statistics
 import time
 from collections.abc import Mapping, Sequence
@@ -40,12 +43,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from rnn_course import _validate
 from rnn_course.plotting import plot_curves
 
 __all__ = [
+    "EpochBatches",
     "EpochTimer",
     "TABLE_COLUMNS",
     "TrainingRecord",
+    "fit_resumable",
     "plot_validation_curves",
     "results_rows",
     "results_table",
@@ -137,9 +143,43 @@ def _count(name: str, x: Any) -> int:
     """Number of samples in ``x`` (an array or a list of arrays)."""
     if isinstance(x, (list, tuple)) and x and all(hasattr(a, "shape") for a in x):
         return len(x[0])
-    if not hasattr(x, "__len__") or isinstance(x, (str, bytes, Mapping)):
+    if not hasattr(x, "__len__") or isinstance(x, (str, bytes, Mapping)) \
+            or getattr(x, "ndim", 1) == 0:
         raise TypeError(f"{name} must be an array of samples, got {type(x).__name__}.")
     return len(x)
+
+
+def _input_shape(model: Any) -> tuple | None:
+    """The shape of a one-input model's input, ``(None, ...)``, else ``None``."""
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):  # a Sequential model that is not built yet
+        return None
+    return tuple(inputs[0].shape) if inputs and len(inputs) == 1 else None
+
+
+def _check_samples(name: str, x: Any, model: Any = None) -> int:
+    """Check that ``x`` holds finite real samples the model can read; return their count.
+
+    ``x`` is an array ``(n, ...)``, or a list of arrays for a model with
+    several inputs. Keras would refuse the same things, in messages that
+    point deep into TensorFlow, or, for NaN word ids, not at all.
+    """
+    _count(name, x)
+    parts = list(x) if isinstance(x, (list, tuple)) and x and all(
+        hasattr(a, "shape") for a in x) else [x]
+    for i, part in enumerate(parts):
+        label = name if len(parts) == 1 else f"{name}[{i}]"
+        array = _validate.real_array(label, part)
+        if array.ndim == 0:
+            raise TypeError(f"{label} must be an array of samples, got a single number.")
+        _validate.check_finite(label, array)
+    shape = _input_shape(model) if len(parts) == 1 and model is not None else None
+    if shape is not None and (array.ndim != len(shape) or any(
+            want is not None and got != want for got, want in zip(array.shape[1:], shape[1:]))):
+        expected = "(n, " + ", ".join("any" if d is None else str(d) for d in shape[1:]) + ")"
+        raise ValueError(f"{name} has shape {array.shape} but the model reads {expected}.")
+    return len(parts[0])
 
 
 def _accuracy_key(logs: Mapping[str, Any], prefix: str = "") -> str | None:
@@ -206,7 +246,7 @@ def train_and_evaluate(
         raise ValueError(f"name must be a non-empty string, got {name!r}.")
     for x_name, x, y_name, y in (("x_train", x_train, "y_train", y_train),
                                  ("x_test", x_test, "y_test", y_test)):
-        n_x, n_y = _count(x_name, x), _count(y_name, y)
+        n_x, n_y = _check_samples(x_name, x, model), _check_samples(y_name, y)
         if n_x == 0:
             raise ValueError(f"{x_name} is empty.")
         if n_x != n_y:
@@ -224,6 +264,9 @@ def train_and_evaluate(
     else:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError("validation_data must be a pair (x_val, y_val).")
+        if _check_samples("validation_data[0]", validation_data[0], model) != _check_samples(
+                "validation_data[1]", validation_data[1]):
+            raise ValueError("validation_data holds a different number of inputs and targets.")
         split = {"validation_data": tuple(validation_data)}
 
     timer = EpochTimer()
@@ -259,6 +302,140 @@ def train_and_evaluate(
         seconds_per_epoch=float(statistics.median(seconds[1:] or seconds)),
         epoch_seconds=tuple(float(s) for s in seconds),
         history=logs,
+    )
+
+
+class EpochBatches(keras.utils.PyDataset):
+    """Mini-batches of ``(x, y)`` whose order depends only on the seed and the epoch.
+
+    ``fit(x, y, shuffle=True)`` draws the order from global random state
+    that a restart does not restore. With the NumPy and JAX backends that is
+    NumPy's state, which a restarted run seeds afresh, so the epoch it resumes
+    at is shuffled like the first epoch of an uninterrupted run and the two
+    runs part ways; with TensorFlow and a global seed (``set_random_seed``)
+    every epoch even gets the same order. Here epoch ``e`` visits the samples
+    in the order ``default_rng((seed, e)).permutation(n)``: a new order every
+    epoch, the same in whichever process trains it. Keras does not tell a
+    dataset which epoch it is in: pass :attr:`callback` to ``fit`` too, with
+    ``shuffle=False`` (:func:`fit_resumable` does both).
+
+    Args:
+        x: Inputs, an array of shape ``(n, ...)``.
+        y: Targets, an array of shape ``(n, ...)``.
+        batch_size: Samples per batch; the last batch of an epoch may be smaller.
+        seed: Seed of the orders (a non-negative integer).
+
+    Each item is a batch ``(x[idx], y[idx])``: ``(batch_size, ...)`` arrays.
+    """
+
+    def __init__(self, x: Any, y: Any, batch_size: int = 128, seed: int = 0) -> None:
+        super().__init__()
+        _check_samples("x", x)
+        _check_samples("y", y)
+        x, y = np.asarray(x), np.asarray(y)
+        if len(x) == 0:
+            raise ValueError("x is empty: pass at least one sample.")
+        if len(x) != len(y):
+            raise ValueError(f"x has {len(x)} samples but y has {len(y)}.")
+        self.x, self.y = x, y
+        self.batch_size = _positive_int("batch_size", batch_size)
+        self.seed = _validate.seed("seed", seed)
+        self.epoch = 0
+        self._order_epoch: int | None = None
+        self._order = np.arange(len(x))
+        self.callback = _EpochSetter(self)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def order(self, epoch: int) -> np.ndarray:
+        """The sample indices of ``epoch`` (from 0), in the order they are visited."""
+        return np.random.default_rng((self.seed, int(epoch))).permutation(len(self.x))
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._order_epoch != self.epoch:
+            self._order, self._order_epoch = self.order(self.epoch), self.epoch
+        idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
+        return self.x[idx], self.y[idx]
+
+
+class _EpochSetter(keras.callbacks.Callback):
+    """Tells an :class:`EpochBatches` the epoch ``fit`` is starting."""
+
+    def __init__(self, batches: EpochBatches) -> None:
+        super().__init__()
+        self._batches = batches
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        # Keras creates the epoch's data iterator after this call, so every
+        # batch of the epoch is read with the new order.
+        self._batches.epoch = int(epoch)
+
+
+def fit_resumable(
+    model: Any,
+    x: Any,
+    y: Any,
+    *,
+    backup_dir: str | os.PathLike,
+    epochs: int,
+    batch_size: int = 128,
+    seed: int = 0,
+    validation_data: tuple[Any, Any] | None = None,
+    callbacks: Sequence[Any] = (),
+    verbose: int = 0,
+) -> keras.callbacks.History:
+    """Train with ``BackupAndRestore`` so that a restarted run repeats an uninterrupted one.
+
+    At the end of every epoch ``keras.callbacks.BackupAndRestore`` saves the
+    weights, the optimizer's state and the number of finished epochs to
+    ``backup_dir``. Call this function again with the same arguments after a
+    crash (even in a new process) and it loads that backup and trains only
+    the epochs that are left, each on the same batches
+    (:class:`EpochBatches`) as an uninterrupted run. With the same seeds and
+    deterministic ops (:func:`rnn_course.notebook.set_seed`) on the same
+    machine, it ends with the same weights, bit for bit. When training
+    finishes the backup is deleted.
+
+    Args:
+        model: A compiled, built ``keras.Model``.
+        x: Inputs ``(n, ...)``.
+        y: Targets ``(n, ...)``.
+        backup_dir: Folder for the backup; keep it fixed between attempts.
+        epochs: Total number of epochs, those of earlier attempts included.
+        batch_size: Samples per batch.
+        seed: Seed of the batch orders.
+        validation_data: ``(x_val, y_val)``, evaluated after every epoch.
+        callbacks: More Keras callbacks for ``fit``.
+        verbose: Passed to ``fit``.
+
+    Returns:
+        The ``History`` of this call: ``history.epoch`` lists the epochs (from
+        0) it trained, which start after the last one backed up.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
+    if not getattr(model, "compiled", False):
+        raise ValueError("model is not compiled: call model.compile(...) first.")
+    if not isinstance(backup_dir, (str, os.PathLike)) or not str(backup_dir).strip():
+        raise TypeError(f"backup_dir must be a folder path, got {backup_dir!r}.")
+    epochs = _positive_int("epochs", epochs)
+    _check_samples("x", x, model)
+    batches = EpochBatches(x, y, batch_size=batch_size, seed=seed)
+    if validation_data is not None and (
+            not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise TypeError("validation_data must be a pair (x_val, y_val).")
+    if validation_data is not None and _check_samples(
+            "validation_data[0]", validation_data[0], model) != _check_samples(
+            "validation_data[1]", validation_data[1]):
+        raise ValueError("validation_data holds a different number of inputs and targets.")
+    backup = keras.callbacks.BackupAndRestore(backup_dir=os.fspath(backup_dir))
+    # shuffle=False: with True, Keras would also reorder the batches with
+    # Python's global random state, which a restart does not restore.
+    return model.fit(
+        batches, epochs=epochs, shuffle=False, verbose=verbose,
+        validation_data=None if validation_data is None else tuple(validation_data),
+        callbacks=[backup, batches.callback, *callbacks],
     )
 
 
@@ -389,6 +566,8 @@ def plot_validation_curves(
         if metric not in r.history:
             keys = ", ".join(repr(k) for k in r.history) or "none"
             raise ValueError(f"the history of {r.name!r} has no {metric!r} (keys: {keys}).")
+    title = _validate.text("title", title, none_ok=True)
+    baseline_label = _validate.text("baseline_label", baseline_label)
     if baseline is not None and (isinstance(baseline, bool) or not isinstance(
             baseline, numbers.Real) or not math.isfinite(baseline)):
         raise ValueError(f"baseline must be a finite number or None, got {baseline!r}.")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numbers
 
+from rnn_course import _validate
+
 #: Recurrent cells :func:`build_text_classifier` knows, by name.
 CELLS = ("simple_rnn", "lstm", "gru")
 
@@ -24,15 +26,19 @@ def _rate(name: str, value) -> float:
     return float(value)
 
 
+def _learning_rate(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not 0 < value < float("inf"):  # NaN fails this too
+        raise ValueError(f"learning_rate must be a positive number, got {value!r}.")
+    return float(value)
+
+
 def _compile_for_sentiment(model, learning_rate: float) -> None:
     """The course's recipe: RMSprop, binary cross-entropy, accuracy."""
     import keras
 
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real) \
-            or learning_rate <= 0:
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
     model.compile(
-        optimizer=keras.optimizers.RMSprop(learning_rate=float(learning_rate)),
+        optimizer=keras.optimizers.RMSprop(learning_rate=_learning_rate(learning_rate)),
         loss="binary_crossentropy",
         metrics=["accuracy"],
     )
@@ -68,13 +74,15 @@ def recurrent_layer(
 
     layers = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
               "gru": keras.layers.GRU}
-    if cell not in layers:
+    if not isinstance(cell, str) or cell not in layers:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}.")
+    bidirectional = _validate.flag("bidirectional", bidirectional)
+    name = _validate.text("name", name, none_ok=True)
     layer = layers[cell](
         _positive_int("units", units),
         dropout=_rate("dropout", dropout),
         recurrent_dropout=_rate("recurrent_dropout", recurrent_dropout),
-        return_sequences=bool(return_sequences),
+        return_sequences=_validate.flag("return_sequences", return_sequences),
         name=None if bidirectional else name,
     )
     if bidirectional:
@@ -119,11 +127,16 @@ def build_text_classifier(
     """
     import keras
 
+    if maxlen is not None:
+        maxlen = _positive_int("maxlen", maxlen)
+    compile = _validate.flag("compile", compile)
+    bidirectional = _validate.flag("bidirectional", bidirectional)
+    learning_rate = _learning_rate(learning_rate)  # checked before building anything
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
     x = keras.layers.Embedding(
         _positive_int("num_words", num_words),
         _positive_int("embedding_dim", embedding_dim),
-        mask_zero=bool(mask_zero),
+        mask_zero=_validate.flag("mask_zero", mask_zero),
         name="embedding",
     )(inputs)
     x = recurrent_layer(cell, units, dropout, recurrent_dropout, bidirectional,
@@ -188,6 +201,9 @@ def build_conv1d_text_classifier(
     kernel_size = _positive_int("kernel_size", kernel_size)
     pool_size = _positive_int("pool_size", pool_size)
     conv_layers = _positive_int("conv_layers", conv_layers)
+    units = _positive_int("units", units)
+    compile = _validate.flag("compile", compile)
+    learning_rate = _learning_rate(learning_rate)  # checked before building anything
     if cell is not None and cell not in CELLS:
         raise ValueError(f"cell must be None or one of {', '.join(CELLS)}, got {cell!r}.")
     if maxlen is not None:

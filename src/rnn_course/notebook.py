@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from rnn_course import _validate
+
 
 def glue(name: str, value: Any, display: bool = False) -> None:
     """Make ``value`` available to the prose as ``{glue:text}`name```.
@@ -45,8 +47,9 @@ def set_seed(seed: int = 42, deterministic: bool = True) -> None:
             ``tf.config.experimental.enable_op_determinism()`` so that two runs
             on the same machine give the same numbers (slower on a GPU).
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}.")
+    # np.random.seed takes 0 to 2**32 - 1: check before anything is seeded.
+    seed = _validate.seed("seed", seed, maximum=2**32)
+    deterministic = _validate.flag("deterministic", deterministic)
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)

@@ -26,6 +26,10 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
+from rnn_course._validate import check_finite as _check_finite
+from rnn_course._validate import real_array as _as_real_array
+from rnn_course._validate import seed as _seed
+
 __all__ = [
     "RNNGradients",
     "ReadoutLoss",
@@ -58,34 +62,6 @@ __all__ = [
 ]
 
 Activation = Callable[[np.ndarray], np.ndarray]
-
-
-def _as_real_array(name: str, value: Any) -> np.ndarray:
-    """Convert ``value`` to an array of real numbers, or raise one-line errors."""
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:
-        # Ragged nested lists end up here; NumPy's own message spans lines.
-        raise ValueError(
-            f"{name} must be a rectangular array of numbers ({str(error).splitlines()[0]})."
-        ) from None
-    # Booleans and complex numbers are numbers to NumPy but never what a
-    # student means by an input sequence or a weight matrix.
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"{name} must hold real numbers (integers or floats), got dtype {array.dtype}."
-        )
-    return array
-
-
-def _check_finite(name: str, array: np.ndarray) -> None:
-    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
-        bad = "NaN" if np.isnan(array).any() else "infinite"
-        raise ValueError(
-            f"{name} of shape {array.shape} holds {bad} values; check how it was computed."
-        )
 
 
 def _as_initial_state(name: str, value: Any, x: np.ndarray, units: int) -> np.ndarray:
@@ -334,6 +310,7 @@ def set_simple_rnn_params(layer: Any, W: Any, U: Any, b: Any) -> None:
                 f"{name} has shape {array.shape} but layer {layer.name!r} with "
                 f"{features} features and {units} units needs {expected[name]}."
             )
+        _check_finite(name, array)
         arrays[name] = array
     layer.set_weights([arrays["W"].T, arrays["U"].T, arrays["b"]])
 
@@ -819,7 +796,7 @@ def random_orthogonal(n: int, rng: Any = None) -> np.ndarray:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}.")
     if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        rng = np.random.default_rng(rng)
+        rng = np.random.default_rng(None if rng is None else _seed("rng", rng))
     elif not isinstance(rng, np.random.Generator):
         raise TypeError(
             f"rng must be a np.random.Generator, an integer seed or None, got {type(rng).__name__}."

@@ -19,6 +19,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from rnn_course import _validate
+
 __all__ = [
     "OKABE_ITO",
     "OKABE_ITO_BY_NAME",
@@ -83,7 +85,13 @@ def _curve(logs: Mapping[str, Any], key: str) -> np.ndarray:
         raise ValueError(f"history[{key!r}] is empty: train for at least one epoch.")
     if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
         raise TypeError(f"history[{key!r}] must hold one number per epoch.")
-    return np.asarray(values, dtype=float)
+    curve = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(curve)):
+        raise ValueError(
+            f"history[{key!r}] holds NaN or infinite values: training diverged "
+            "(a lower learning rate or clipnorm may help)."
+        )
+    return curve
 
 
 def _find_metric_key(logs: Mapping[str, Any], metric: str) -> str:
@@ -195,11 +203,10 @@ def plot_state_histograms(
         raise ValueError("states is empty: pass at least one {label: array}.")
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}.")
+    bins = _validate.positive_int("bins", bins)
     arrays = {}
     for label, values in states.items():
-        array = np.asarray(values)
-        if not np.issubdtype(array.dtype, np.number) or array.dtype == bool:
-            raise TypeError(f"states[{label!r}] must hold numbers, got dtype {array.dtype}.")
+        array = _validate.real_array(f"states[{label!r}]", values)
         if array.size == 0 or not np.all(np.isfinite(array)):
             raise ValueError(f"states[{label!r}] of shape {array.shape} is empty or not finite.")
         arrays[str(label)] = array.ravel().astype(float)
@@ -270,11 +277,14 @@ def plot_curves(
         raise TypeError(f"curves must be a dict {{label: values}}, got {type(curves).__name__}.")
     if not curves:
         raise ValueError("curves is empty: pass at least one {label: values}.")
+    for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        _validate.text(name, value)
+    logy = _validate.flag("logy", logy)
+    if isinstance(start, bool) or not isinstance(start, numbers.Integral):
+        raise TypeError(f"start must be an integer (the x of the first point), got {start!r:.60}.")
     checked = {}
     for label, values in curves.items():
-        y = np.asarray(values)
-        if not np.issubdtype(y.dtype, np.number) or y.dtype == bool:
-            raise TypeError(f"curves[{label!r}] must hold numbers, got dtype {y.dtype}.")
+        y = _validate.real_array(f"curves[{label!r}]", values)
         if y.ndim != 1 or y.size == 0 or not np.all(np.isfinite(y)) or (logy and np.any(y <= 0)):
             need = "positive " if logy else ""
             raise ValueError(

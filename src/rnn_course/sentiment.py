@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from matplotlib.figure import Figure
 
+from rnn_course import _validate
 from rnn_course.data.imdb import encode_review
 from rnn_course.plotting import OKABE_ITO
 
@@ -74,14 +75,19 @@ def review_lengths(sequences: Iterable[Sequence[int]]) -> np.ndarray:
     Returns:
         An int64 array with one length per review.
     """
-    if isinstance(sequences, (str, bytes)):
-        raise TypeError("sequences must be a list of reviews (lists of ids), got a string.")
-    try:
-        lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64)
-    except TypeError:
+    if isinstance(sequences, (str, bytes, Mapping)) or not isinstance(sequences, Iterable):
         raise TypeError(
-            "sequences must be a list of reviews, each a list of ids."
-        ) from None
+            f"sequences must be a list of reviews (lists of ids), got {type(sequences).__name__}."
+        )
+    lengths = []
+    for review in sequences:
+        if isinstance(review, (str, bytes)):  # a text has a len() too, counted in letters
+            raise TypeError("sequences must hold reviews as lists of ids, got a string: "
+                            "encode the texts first.")
+        if not hasattr(review, "__len__"):
+            raise TypeError("sequences must be a list of reviews, each a list of ids.")
+        lengths.append(len(review))
+    lengths = np.asarray(lengths, dtype=np.int64)
     if lengths.size == 0:
         raise ValueError("sequences is empty: pass at least one review.")
     return lengths
@@ -164,6 +170,7 @@ def plot_review_lengths(
     """
     maxlen = _positive_int("maxlen", maxlen)
     bins = _positive_int("bins", bins)
+    title = _validate.text("title", title)
     lengths = review_lengths(sequences)
     cut = lengths > maxlen
     share_cut = float(np.mean(cut))

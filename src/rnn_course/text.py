@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from rnn_course import _validate
 from rnn_course.plotting import OKABE_ITO
 
 __all__ = [
@@ -117,16 +118,17 @@ def word_sentiment(texts: Sequence[str], labels: Sequence[int]) -> dict[str, str
     """
     if isinstance(texts, str):
         raise TypeError("texts must be a list of sentences, not one string.")
-    texts = list(texts)
+    texts = _validate.strings("texts", texts, allow_empty=True)
     labels = np.asarray(labels)
     if labels.ndim != 1 or len(labels) != len(texts):
         raise ValueError(
-            f"Expected one label per sentence ({len(texts)}), got labels of shape {labels.shape}."
+            f"Expected one label per sentence ({len(texts)} texts), got labels of shape "
+            f"{labels.shape}."
         )
     seen: dict[str, set[int]] = {}
     for text, label in zip(texts, labels.tolist()):
         if isinstance(label, bool) or not isinstance(label, numbers.Real) or label not in (0, 1):
-            raise ValueError(f"Labels must be 0 or 1, got {label!r}.")
+            raise ValueError(f"labels must be 0 or 1, got {label!r}.")
         for word in standardize(text):
             seen.setdefault(word, set()).add(int(label))
     names = {frozenset({1}): "positive only", frozenset({0}): "negative only"}
@@ -168,24 +170,23 @@ def plot_word_vectors(
             ``words`` does not have ``n`` entries, or a word of
             ``label_words`` is not in ``words``.
     """
-    points = np.asarray(vectors)
-    if not np.issubdtype(points.dtype, np.number) or points.dtype == bool:
-        raise TypeError(f"vectors must hold numbers, got dtype {points.dtype}.")
+    points = _validate.real_array("vectors", vectors)
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
         raise ValueError(f"vectors must have shape (n, 2), got {points.shape}.")
     if not np.all(np.isfinite(points)):
         raise ValueError("vectors holds NaN or infinite values.")
-    words = list(words)
+    words = _validate.strings("words", words)
     if len(words) != points.shape[0]:
         raise ValueError(f"Expected {points.shape[0]} words, one per row of vectors, got {len(words)}.")
-    if not all(isinstance(word, str) for word in words):
-        raise TypeError("words must be strings.")
+    if groups is not None and not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a dict {{word: group}} or None, got {type(groups).__name__}.")
+    title = _validate.text("title", title)
     if label_words is None:
         labelled = set(words)
     else:
         if isinstance(label_words, str):
             raise TypeError("label_words must be a list of words, not one string.")
-        labelled = set(label_words)
+        labelled = set(_validate.strings("label_words", label_words, allow_empty=True))
         missing = sorted(str(word) for word in labelled - set(words))
         if missing:
             raise ValueError(f"label_words not found in words: {', '.join(missing)}.")

@@ -39,6 +39,7 @@ import keras_tuner as kt
 import numpy as np
 from matplotlib.figure import Figure
 
+from rnn_course import _validate
 from rnn_course.models import CELLS, build_text_classifier
 from rnn_course.plotting import OKABE_ITO
 
@@ -113,6 +114,8 @@ class TextClassifierHyperModel(kt.HyperModel):
         batch_sizes: Sequence[int] = (32, 64, 128),
         name: str = "text_classifier",
     ) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty string, got {name!r}.")
         super().__init__(name=name, tunable=True)
         self.num_words = _positive_int("num_words", num_words)
         self.maxlen = None if maxlen is None else _positive_int("maxlen", maxlen)
@@ -138,8 +141,8 @@ class TextClassifierHyperModel(kt.HyperModel):
                 or not 0 <= max_dropout < 1:
             raise ValueError(f"max_dropout must be in [0, 1), got {max_dropout!r}.")
         if isinstance(dropout_step, bool) or not isinstance(dropout_step, numbers.Real) \
-                or not 0 < dropout_step <= max(max_dropout, dropout_step):
-            raise ValueError(f"dropout_step must be a positive number, got {dropout_step!r}.")
+                or not 0 < dropout_step < 1:
+            raise ValueError(f"dropout_step must be a number in (0, 1), got {dropout_step!r}.")
         self.max_dropout = float(max_dropout)
         self.dropout_step = float(dropout_step)
         self.batch_sizes = _choices("batch_sizes", batch_sizes, numbers.Integral)
@@ -183,6 +186,9 @@ class EpochCounter(keras.callbacks.Callback):
 
     def __init__(self, runs: list[int] | None = None) -> None:
         super().__init__()
+        if runs is not None and not isinstance(runs, list):
+            raise TypeError(f"runs must be a list (shared by the copies) or None, "
+                            f"got {type(runs).__name__}.")
         self.runs: list[int] = [] if runs is None else runs
 
     def __deepcopy__(self, memo: dict) -> "EpochCounter":
@@ -427,6 +433,7 @@ def search_cost(tuner: Any, counter: EpochCounter) -> dict[str, int]:
     Trials come from the tuner's records, epochs from the
     :class:`EpochCounter` passed to its ``search``.
     """
+    _check_tuner(tuner)
     if not isinstance(counter, EpochCounter):
         raise TypeError(f"counter must be an EpochCounter, got {type(counter).__name__}.")
     trials = _trials(tuner)
@@ -455,8 +462,12 @@ def plot_search_scores(searches: Any, ylabel: str = "validation accuracy",
         searches = {"search": searches}
     if not isinstance(searches, Mapping) or not searches:
         raise TypeError("searches must be a tuner or a non-empty dict {name: tuner}.")
+    ylabel, title = _validate.text("ylabel", ylabel), _validate.text("title", title)
     data = {}
     for name, tuner in searches.items():
+        if not isinstance(tuner, kt.Tuner):
+            raise TypeError(f"searches[{name!r}] must be a KerasTuner tuner, "
+                            f"got {type(tuner).__name__}.")
         rows = [r for r in trial_rows(tuner) if r["score"] is not None]
         if not rows:
             raise ValueError(f"search {name!r} has no scored trial.")

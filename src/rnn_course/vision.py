@@ -35,6 +35,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from rnn_course import _validate
+
 __all__ = [
     "EDGE_KERNELS",
     "confusion_matrix",
@@ -68,6 +70,32 @@ def _kernel_pair(name: str, value: Any) -> tuple[int, int]:
         return _positive_int(name, value[0]), _positive_int(name, value[1])
     k = _positive_int(name, value)
     return k, k
+
+
+def _colormap(cmap: Any) -> str:
+    """``cmap`` if Matplotlib knows it; its own message spans several lines."""
+    if not isinstance(cmap, str):
+        raise TypeError(f"cmap must be the name of a colormap, got {type(cmap).__name__}.")
+    if cmap not in plt.colormaps():
+        raise ValueError(f"cmap {cmap!r} is not a Matplotlib colormap; try 'viridis' or 'cividis'.")
+    return cmap
+
+
+def _class_indices(name: str, values: Any, count: int | None = None) -> np.ndarray:
+    """``values`` as a flat int64 array of class indices (below ``count`` when given)."""
+    array = np.asarray(values)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty: pass at least one class index.")
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer class indices, got dtype {array.dtype}.")
+    # uint8 labels (as Keras's CIFAR-10 loader gives) must not wrap around.
+    array = array.reshape(-1).astype(np.int64)
+    if array.min() < 0:
+        raise ValueError(f"{name} holds negative class indices; class indices must be >= 0.")
+    if count is not None and array.max() >= count:
+        raise ValueError(f"{name} holds class index {array.max()}, but class_names has only "
+                         f"{count} names.")
+    return array
 
 
 def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int | str = 0) -> int:
@@ -133,6 +161,7 @@ def conv2d_param_count(kernel: int | tuple[int, int], c_in: int, c_out: int,
     kh, kw = _kernel_pair("kernel", kernel)
     c_in = _positive_int("c_in", c_in)
     c_out = _positive_int("c_out", c_out)
+    use_bias = _validate.flag("use_bias", use_bias)
     return (kh * kw * c_in + (1 if use_bias else 0)) * c_out
 
 
@@ -159,12 +188,16 @@ def fixed_filter_layer(kernels: Mapping[str, Any] | Sequence[Any] | np.ndarray,
 
     if isinstance(kernels, Mapping):
         kernels = list(kernels.values())
-    stack = np.asarray(kernels, dtype="float32")
+    stack = _validate.real_array("kernels", kernels).astype("float32")
     if stack.ndim == 2:
         stack = stack[None]
-    if stack.ndim != 3 or stack.shape[0] == 0:
+    if stack.ndim != 3 or stack.size == 0:
         raise ValueError(f"kernels must be 2-D arrays of the same shape, got shape {stack.shape}.")
+    _validate.check_finite("kernels", stack)
     in_channels = _positive_int("in_channels", in_channels)
+    strides = _positive_int("strides", strides)
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
     count, kh, kw = stack.shape
     layer = keras.layers.Conv2D(count, (kh, kw), strides=strides, padding=padding,
                                 name="fixed_filters")
@@ -175,12 +208,13 @@ def fixed_filter_layer(kernels: Mapping[str, Any] | Sequence[Any] | np.ndarray,
     return layer
 
 
-def _as_image(image: Any) -> np.ndarray:
-    x = np.asarray(image)
+def _as_image(image: Any, name: str = "image") -> np.ndarray:
+    x = _validate.real_array(name, image)
     if x.ndim == 3 and x.shape[-1] == 1:
         x = x[..., 0]
-    if x.ndim not in (2, 3) or (x.ndim == 3 and x.shape[-1] != 3):
-        raise ValueError(f"an image must be (height, width) or (height, width, 3), got {x.shape}.")
+    if x.ndim not in (2, 3) or (x.ndim == 3 and x.shape[-1] != 3) or x.size == 0:
+        raise ValueError(f"{name} must be (height, width) or (height, width, 3), got {x.shape}.")
+    _validate.check_finite(name, x)
     if x.dtype == np.uint8:
         return x
     x = x.astype(float)
@@ -206,17 +240,20 @@ def plot_image_grid(images: Any, labels: Any, class_names: Sequence[str],
     Returns:
         The figure.
     """
-    images = np.asarray(images)
-    labels = np.asarray(labels).reshape(-1)
-    if images.ndim != 4 or len(images) == 0:
+    images = _validate.real_array("images", images)
+    if images.ndim != 4 or images.size == 0 or images.shape[-1] not in (1, 3):
         raise ValueError(f"images must be a non-empty array (n, height, width, 3), "
                          f"got shape {images.shape}.")
+    _validate.check_finite("images", images)
+    class_names = _validate.strings("class_names", class_names)
+    labels = _class_indices("labels", labels, len(class_names))
     if len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels.")
     if predictions is not None:
-        predictions = np.asarray(predictions).reshape(-1)
+        predictions = _class_indices("predictions", predictions, len(class_names))
         if len(predictions) != len(images):
             raise ValueError(f"{len(images)} images but {len(predictions)} predictions.")
+    title = _validate.text("title", title, none_ok=True)
     n_cols = min(_positive_int("n_cols", n_cols), len(images))
     n_rows = math.ceil(len(images) / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.45 * n_cols, 1.65 * n_rows),
@@ -254,14 +291,23 @@ def plot_filter_effect(image: Any, feature_maps: Any, titles: Sequence[str],
         The figure: the image, then one panel per feature map, each with its
         own colour bar.
     """
-    maps = np.asarray(feature_maps, dtype=float)
+    img = _as_image(image)
+    maps = _validate.real_array("feature_maps", feature_maps).astype(float)
     if maps.ndim == 4 and maps.shape[0] == 1:
         maps = maps[0]
-    if maps.ndim != 3:
+    if maps.ndim != 3 or maps.size == 0:
         raise ValueError(f"feature_maps must be (height, width, filters), got {maps.shape}.")
-    titles = list(titles)
+    _validate.check_finite("feature_maps", maps)
+    titles = _validate.strings("titles", titles)
     if len(titles) != maps.shape[-1]:
         raise ValueError(f"{maps.shape[-1]} feature maps but {len(titles)} titles.")
+    if kernels is not None:
+        kernels = _validate.real_array("kernels", kernels)
+        if kernels.ndim != 3 or len(kernels) != len(titles):
+            raise ValueError(f"kernels must be (filters, k, k) with {len(titles)} filters, "
+                             f"got shape {kernels.shape}.")
+        _validate.check_finite("kernels", kernels)
+    cmap = _colormap(cmap)
     panels = 1 + len(titles)
     n_cols = panels if n_cols is None else min(_positive_int("n_cols", n_cols), panels)
     n_rows = math.ceil(panels / n_cols)
@@ -271,7 +317,6 @@ def plot_filter_effect(image: Any, feature_maps: Any, titles: Sequence[str],
     for ax in axes[panels:]:
         ax.axis("off")
     axes = axes[:panels]
-    img = _as_image(image)
     axes[0].imshow(img, interpolation="nearest")
     axes[0].set_title(f"input {img.shape[0]}\u00d7{img.shape[1]}")
     axes[0].axis("off")
@@ -279,7 +324,7 @@ def plot_filter_effect(image: Any, feature_maps: Any, titles: Sequence[str],
         shown = ax.imshow(maps[..., j], cmap=cmap, interpolation="nearest")
         title = f"{titles[j]}\n{maps.shape[0]}\u00d7{maps.shape[1]}"
         if kernels is not None:
-            k = np.asarray(kernels)[j]
+            k = kernels[j]
             rows = ["  ".join(f"{v:.2g}" for v in r) for r in k]
             title = f"{titles[j]} {maps.shape[0]}\u00d7{maps.shape[1]}\n" + "\n".join(rows)
         ax.set_title(title, fontsize=9, family="monospace" if kernels is not None else None)
@@ -299,16 +344,10 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None) -
         An ``int64`` array ``(num_classes, num_classes)``; rows sum to the
         number of examples of each class.
     """
-    t = np.asarray(y_true).reshape(-1)
-    p = np.asarray(y_pred).reshape(-1)
+    t = _class_indices("y_true", y_true)
+    p = _class_indices("y_pred", y_pred)
     if t.size != p.size:
-        raise ValueError(f"{t.size} true labels but {p.size} predictions.")
-    if t.size and (not np.issubdtype(t.dtype, np.integer) or not np.issubdtype(p.dtype, np.integer)):
-        raise ValueError("labels and predictions must be integer class indices.")
-    # uint8 labels (as Keras's CIFAR-10 loader gives) must not wrap around.
-    t, p = t.astype(np.int64), p.astype(np.int64)
-    if t.size and (t.min() < 0 or p.min() < 0):
-        raise ValueError("class indices must be >= 0.")
+        raise ValueError(f"y_true has {t.size} true labels but y_pred has {p.size} predictions.")
     largest = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
     if num_classes is None:
         num_classes = max(largest, 1)
@@ -336,7 +375,12 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, class_names: Sequence[str],
     Returns:
         The figure.
     """
-    names = [str(n) for n in class_names]
+    names = _validate.strings("class_names", class_names)
+    normalize = _validate.flag("normalize", normalize)
+    title = _validate.text("title", title, none_ok=True)
+    cmap = _colormap(cmap)
+    _class_indices("y_true", y_true, len(names))
+    _class_indices("y_pred", y_pred, len(names))
     m = confusion_matrix(y_true, y_pred, len(names)).astype(float)
     if normalize:
         totals = m.sum(axis=1, keepdims=True)

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 CACHE_ENV = "RNN_COURSE_CACHE"
+
+#: A temporary file this old was left by a writer that died (killed, or the
+#: machine went down) before renaming it; generating a cache file takes
+#: seconds, so an hour leaves any live writer alone.
+STALE_SECONDS = 3600
 
 
 class DatasetError(RuntimeError):
@@ -49,6 +55,7 @@ def save_arrays(path: Path, **arrays: np.ndarray) -> None:
     """Write ``arrays`` to ``path`` (``.npz``) atomically: temporary file, then rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(
         prefix=path.name + ".", suffix=".tmp", dir=path.parent
     )
@@ -61,6 +68,23 @@ def save_arrays(path: Path, **arrays: np.ndarray) -> None:
         if os.path.exists(tmp_name):
             os.remove(tmp_name)
         raise
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files of ``path`` that a killed writer left behind.
+
+    A SIGKILL or a power cut skips the clean-up of :func:`save_arrays`: the
+    file under the real name is never half-written, but its temporary file
+    stays. Only old ones are removed, since another process may be writing
+    a young one right now.
+    """
+    now = time.time()
+    for leftover in path.parent.glob(f"{path.name}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:  # removed by another process meanwhile, or not ours to remove
+            continue
 
 
 def load_arrays(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray] | None:

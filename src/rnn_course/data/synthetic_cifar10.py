@@ -40,9 +40,11 @@ size and seed, named with ``GENERATOR_VERSION``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from rnn_course import _validate
 from rnn_course.data._cache import cache_dir, load_arrays, save_arrays
 
 #: Bump when the images change, so stale cache files are not reused.
@@ -241,6 +243,13 @@ def _chunk(seed: int, split: int, index: int, count: int) -> tuple[np.ndarray, n
     return images[:count], labels[:count].astype(np.uint8).reshape(-1, 1)
 
 
+def _check_request(n: Any, seed: Any, split: Any, name: str = "n") -> tuple[int, int, str]:
+    """One-line errors for a bad size, seed or split; the checked values."""
+    if not isinstance(split, str) or split not in _SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
+    return _validate.positive_int(name, n, minimum=0), _validate.seed("seed", seed), split
+
+
 def generate(n: int, seed: int = 0, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """Generate the first ``n`` images of one split, without any cache.
 
@@ -253,6 +262,7 @@ def generate(n: int, seed: int = 0, split: str = "train") -> tuple[np.ndarray, n
         Tuple ``(x, y)``: ``uint8`` images ``(n, 32, 32, 3)`` and ``uint8``
         labels ``(n, 1)`` in 0-9.
     """
+    n, seed, split = _check_request(n, seed, split)
     x = np.empty((n, SIZE, SIZE, 3), dtype=np.uint8)
     y = np.empty((n, 1), dtype=np.uint8)
     for index, start in enumerate(range(0, n, CHUNK)):
@@ -265,6 +275,7 @@ def generate(n: int, seed: int = 0, split: str = "train") -> tuple[np.ndarray, n
 
 def cache_path(n: int, seed: int, split: str) -> Path:
     """Cache file of one request; version, seed, split and size are in the name."""
+    n, seed, split = _check_request(n, seed, split)
     return cache_dir() / f"cifar10_twin_v{GENERATOR_VERSION}_seed{seed}_{split}_{n}.npz"
 
 
@@ -284,10 +295,11 @@ def load_data(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """The twin in the format of ``keras.datasets.cifar10.load_data()``.
 
-    Arguments are not checked here; :func:`rnn_course.data.load_cifar10` does.
-
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: ``uint8`` images
         ``(N, 32, 32, 3)`` and ``uint8`` labels ``(N, 1)``.
     """
+    # Both checked before either split is generated, under their own names.
+    _check_request(n_train, seed, "train", name="n_train")
+    _check_request(n_test, seed, "test", name="n_test")
     return load_split(n_train, seed, "train"), load_split(n_test, seed, "test")

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnn_course import _validate
 from rnn_course.data._cache import cache_dir, load_arrays, save_arrays
 
 #: Bump whenever the generated data changes: the cache file's name includes it.
@@ -362,7 +363,9 @@ def generate_imdb_twin(
         (int64 labels 0/1); and ``words`` (str array, ``words[r - 1]`` is
         the word of rank ``r``).
     """
-    rng = np.random.default_rng(seed)
+    n_train = _validate.positive_int("n_train", n_train)
+    n_test = _validate.positive_int("n_test", n_test)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     words, n_neutral, _ = _vocabulary(rng)
     train_values, train_offsets, y_train = _generate_split(n_train, words, n_neutral, rng)
     test_values, test_offsets, y_test = _generate_split(n_test, words, n_neutral, rng)
@@ -404,6 +407,11 @@ def load_imdb_twin(keys: tuple[str, ...] = KEYS) -> dict[str, np.ndarray]:
     The first call generates the data (a few seconds) and writes it
     atomically; later calls read only ``keys`` from the cache.
     """
+    keys = tuple(_validate.strings("keys", keys))
+    unknown = [key for key in keys if key not in KEYS]
+    if unknown:
+        raise ValueError(f"keys holds {', '.join(map(repr, unknown))}; the twin has "
+                         f"{', '.join(KEYS)}.")
     path = twin_cache_path()
     arrays = load_arrays(path, tuple(keys))
     if arrays is None:
