@@ -4,7 +4,14 @@ Every checker takes the student's answer, prints one line of feedback
 ("Correct! ..." or what is wrong and a hint) and returns ``True`` or
 ``False``. Checkers never raise on a wrong answer, so a notebook runs on
 while the student tries again; they raise only when called the wrong way
-(for example with a negative number of units).
+(for example with a negative number of units). An answer that is still the
+stub of the student version (``python -m rnn_course.assign``), ``None`` or a
+function that raises ``NotImplementedError``, gets "Not written yet: ...".
+
+A new checker takes the answer as its first argument, is decorated with
+``@_checker``, calls a student's function through ``_call_student`` and
+reports through ``_report``; ``tests/test_checks_friendly.py`` feeds it
+wrong answers.
 
 Example, in a notebook::
 
@@ -18,6 +25,8 @@ Example, in a notebook::
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
 import numbers
 from collections.abc import Mapping
@@ -69,15 +78,84 @@ _CONCATENATE_HINT = (
 )
 
 
+# What a stub of the student version (``python -m rnn_course.assign``) holds
+# before the student writes anything: a ``None`` or ``...`` placeholder, or a
+# function whose body is ``raise NotImplementedError``.
+_NOT_WRITTEN = (
+    "Not written yet: {what}. Write your answer in the TODO cell above, run it, "
+    "then run this check again."
+)
+
+
 def _report(ok: bool, message: str, verbose: bool) -> bool:
     if verbose:
-        print(message)
+        # One line whatever the message quotes (an array's repr spans several).
+        print(" ".join(message.split()))
     return ok
 
 
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else "(no message)"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` on one line, cut to about ``limit`` characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_placeholder(answer: Any) -> bool:
+    """Whether ``answer`` is a stub's placeholder: ``None``, ``...``, or only those in a container."""
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, Mapping):
+        return bool(answer) and all(_is_placeholder(value) for value in answer.values())
+    if isinstance(answer, (list, tuple)):
+        return bool(answer) and all(_is_placeholder(value) for value in answer)
+    return False
+
+
+def _checker(check: Callable[..., bool]) -> Callable[..., bool]:
+    """Make ``check`` report a stub's placeholder answer as "not written yet".
+
+    The answer is the checker's first argument; ``verbose`` is honoured.
+    """
+    signature = inspect.signature(check)
+    first = next(iter(signature.parameters))
+
+    @functools.wraps(check)
+    def wrapper(*args: Any, **kwargs: Any) -> bool:
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return check(*args, **kwargs)  # called the wrong way: Python says how
+        answer = bound.arguments.get(first)
+        if first in bound.arguments and _is_placeholder(answer):
+            what = f"the answer is still {_short(answer).replace('Ellipsis', '...')}"
+            return _report(False, _NOT_WRITTEN.format(what=what),
+                           bound.arguments.get("verbose", True))
+        return check(*args, **kwargs)
+
+    return wrapper
+
+
+def _call_student(
+    student_fn: Any, args: tuple, where: str
+) -> tuple[Any, str | None]:
+    """``(student_fn(*args), None)``, or ``(None, problem)`` in one line.
+
+    ``problem`` says the function is not written yet (it raises
+    ``NotImplementedError``), is not a function, or raised an error.
+    """
+    if not callable(student_fn):
+        return None, f"Pass your function itself, not {type(student_fn).__name__}."
+    try:
+        return student_fn(*args), None
+    except NotImplementedError:
+        return None, _NOT_WRITTEN.format(what="your function still raises NotImplementedError")
+    except Exception as error:  # noqa: BLE001 - any error is feedback here
+        return None, f"Your function raised {type(error).__name__} {where}: {_first_line(error)}"
 
 
 def _shape_of(answer: Any) -> tuple[int, ...] | None:
@@ -99,10 +177,9 @@ def _student_output(
     ``problem`` says in one line why there is none (an error, no return value,
     a wrong shape, non-numeric output).
     """
-    try:
-        answer = student_fn(*args)
-    except Exception as error:  # noqa: BLE001 - any error is feedback here
-        return None, f"Your function raised {type(error).__name__} {where}: {_first_line(error)}"
+    answer, problem = _call_student(student_fn, args, where)
+    if problem is not None:
+        return None, problem
     if answer is None:
         return None, f"Your function returned None {where}: add a return."
     shape = _shape_of(answer)
@@ -111,12 +188,18 @@ def _student_output(
         if shape is not None and int(np.prod(shape)) == expected.size:
             hint = _CONCATENATE_HINT
         return None, f"Expected shape {expected.shape} {where}, got {shape}.{hint}"
+    if np.iscomplexobj(answer):
+        return None, f"Your output {where} holds complex numbers; expected real ones."
     try:
-        return np.asarray(answer, dtype=np.float64), None
+        values = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError) as error:
         return None, f"Your output {where} is not numeric: {_first_line(error)}"
+    if not np.all(np.isfinite(values)):
+        return None, f"Your output {where} holds NaN or infinite values."
+    return values, None
 
 
+@_checker
 def check_rnn_output_shape(
     answer: Any, timesteps: int, units: int, batch: int | None = None, verbose: bool = True
 ) -> bool:
@@ -150,6 +233,7 @@ def check_rnn_output_shape(
     return _report(False, f"Expected shape {expected}, got {shape}.{hint}", verbose)
 
 
+@_checker
 def check_parameter_count(answer: Any, features: int, units: int, verbose: bool = True) -> bool:
     """Check a student's count of the parameters of a simple RNN layer.
 
@@ -200,6 +284,7 @@ def _random_case(
     return inputs, W, U, b
 
 
+@_checker
 def check_rnn_forward(
     student_fn: Callable[..., Any],
     batched: bool = True,
@@ -319,6 +404,7 @@ def _three_gradients(answer: Any) -> tuple[Any, Any, Any] | None:
     return None
 
 
+@_checker
 def check_rnn_backward(
     student_fn: Callable[..., Any],
     batched: bool = True,
@@ -365,14 +451,9 @@ def check_rnn_backward(
         if not batched:
             args = (inputs[0], W, U, b, states[0], grad_states[0])
         where = f"for inputs {args[0].shape} and {units} units"
-        try:
-            answer = student_fn(*args)
-        except Exception as error:  # noqa: BLE001 - any error is feedback here
-            return _report(
-                False,
-                f"Your function raised {type(error).__name__} {where}: {_first_line(error)}",
-                verbose,
-            )
+        answer, problem = _call_student(student_fn, args, where)
+        if problem is not None:
+            return _report(False, problem, verbose)
         if answer is None:
             return _report(False, f"Your function returned None {where}: add a return.", verbose)
         grads = _three_gradients(answer)
@@ -588,6 +669,7 @@ def _probe_family(model: Any) -> tuple[str | None, str]:
     return None, f"{description}: the output length changes, but not with the input length."
 
 
+@_checker
 def check_sequence_family(model: Any, family: str, verbose: bool = True) -> bool:
     """Check that a Keras model belongs to a family of sequence models.
 
@@ -662,6 +744,7 @@ _SYMBOL_MEANINGS = {
 }
 
 
+@_checker
 def check_symbol_shapes(
     answer: Any, features: int, units: int, outputs: int, verbose: bool = True
 ) -> bool:
@@ -717,7 +800,10 @@ def check_symbol_shapes(
         if not isinstance(given, (tuple, list)) or not all(
             isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in given
         ):
-            return _report(False, f"{key}: expected a tuple of integers, got {given!r}.", verbose)
+            if _is_placeholder(given):
+                return _report(False, f"{key}: not written yet (still {given!r}).", verbose)
+            return _report(False, f"{key}: expected a tuple of integers, got {_short(given)}.",
+                           verbose)
         given = tuple(int(n) for n in given)
         if given == shape:
             continue
@@ -737,6 +823,7 @@ def check_symbol_shapes(
     )
 
 
+@_checker
 def check_hidden_state(
     answer: Any,
     inputs: Any,
@@ -837,6 +924,7 @@ def _positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+@_checker
 def check_stacked_param_counts(
     answer: Any, features: int, units: Any, verbose: bool = True
 ) -> bool:
@@ -891,6 +979,8 @@ def check_stacked_param_counts(
             False, f"Expected {layers} counts, one per layer, got {len(answer)}.", verbose
         )
     for k, (count, right, f, u) in enumerate(zip(answer, expected, inputs, units)):
+        if _is_placeholder(count):
+            return _report(False, f"Layer {k + 1}: not written yet (still {count!r}).", verbose)
         if isinstance(count, bool) or not isinstance(count, numbers.Real):
             return _report(
                 False, f"Layer {k + 1}: expected a number, got {type(count).__name__}.", verbose
@@ -986,6 +1076,7 @@ _GRU_HINTS = {
 }
 
 
+@_checker
 def check_gru_forward(
     student_fn: Callable[..., Any], seed: int = 0, atol: float = 1e-5, verbose: bool = True
 ) -> bool:
@@ -1078,6 +1169,7 @@ def _classifier_param_parts(
     }
 
 
+@_checker
 def check_text_classifier_params(
     answer: Any,
     cell: str,
@@ -1128,10 +1220,12 @@ def check_text_classifier_params(
     expected = sum(parts.values())
     model = f"{'bidirectional ' if bidirectional else ''}{_CELL_NAMES[cell]}({units})"
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
-        if isinstance(answer, numbers.Real) and float(answer).is_integer():
+        if isinstance(answer, numbers.Real) and not isinstance(answer, (bool, np.bool_)) \
+                and float(answer).is_integer():
             answer = int(answer)
         else:
-            return _report(False, f"Give the count as a whole number, got {answer!r}.", verbose)
+            return _report(False, f"Give the count as a whole number, got {_short(answer)}.",
+                           verbose)
     answer = int(answer)
     if answer == expected:
         detail = " + ".join(f"{value:,} ({name})" for name, value in parts.items())
@@ -1258,12 +1352,16 @@ def _encoder_probes(word_index: Mapping[str, int], num_words: int | None) -> lis
 def _as_id_list(answer: Any) -> list[int] | None:
     if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple, np.ndarray)):
         return None
-    array = np.asarray(answer)
+    try:
+        array = np.asarray(answer)
+    except ValueError:  # ragged nested lists
+        return None
     if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
         return None
     return [int(i) for i in array.tolist()]
 
 
+@_checker
 def check_review_encoder(
     student_fn: Callable[..., Any],
     word_index: Mapping[str, int],
@@ -1304,14 +1402,10 @@ def check_review_encoder(
     probes = _encoder_probes(word_index, num_words)
     answers = []
     for text in probes:
-        try:
-            answer = student_fn(text, word_index, num_words)
-        except Exception as error:  # noqa: BLE001 - any error is feedback here
-            return _report(
-                False,
-                f"Your function raised {type(error).__name__} on {text!r}: {_first_line(error)}",
-                verbose,
-            )
+        answer, problem = _call_student(student_fn, (text, word_index, num_words),
+                                        f"on {text!r}")
+        if problem is not None:
+            return _report(False, problem, verbose)
         ids = _as_id_list(answer)
         if ids is None:
             got = "None: add a return" if answer is None else type(answer).__name__
@@ -1354,6 +1448,7 @@ def check_review_encoder(
 # --------------------------------------------------------------------------
 
 
+@_checker
 def check_conv_layer(
     answer: Any,
     input_shape: Any,
@@ -1410,10 +1505,10 @@ def check_conv_layer(
             raise ValueError
     except (TypeError, ValueError):
         return _report(False, f"The output shape must be (height, width, channels) in whole "
-                              f"numbers, got {answer[0]!r}.", verbose)
+                              f"numbers, got {_short(answer[0])}.", verbose)
     if isinstance(got_params, (bool, np.bool_)) or not isinstance(got_params, numbers.Real) \
             or not float(got_params).is_integer():
-        return _report(False, f"Give the parameter count as a whole number, got {got_params!r}.",
+        return _report(False, f"Give the parameter count as a whole number, got {_short(got_params)}.",
                        verbose)
     got_params = int(got_params)
 
@@ -1463,6 +1558,7 @@ def check_conv_layer(
 # --------------------------------------------------------------------------
 
 
+@_checker
 def check_hyperband_epochs(answer: Any, max_epochs: int, factor: int = 3,
                            verbose: bool = True) -> bool:
     """Check the number of epochs one Hyperband iteration trains.
@@ -1489,7 +1585,8 @@ def check_hyperband_epochs(answer: Any, max_epochs: int, factor: int = 3,
     total = schedule_total_epochs(schedule)
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real) \
             or not float(answer).is_integer():
-        return _report(False, f"Expected a whole number of epochs, got {answer!r}.", verbose)
+        return _report(False, f"Expected a whole number of epochs, got {_short(answer)}.",
+                       verbose)
     answer = int(answer)
     brackets = len({r.bracket for r in schedule})
     if answer == total:
@@ -1507,3 +1604,67 @@ def check_hyperband_epochs(answer: Any, max_epochs: int, factor: int = 3,
                           f"{max_epochs} and factor={factor} there are {brackets} brackets; "
                           "list each round's models and epochs with the formulas of the "
                           "chapter.", verbose)
+
+
+# --------------------------------------------------------------------------
+# Appendix A: training fast
+# --------------------------------------------------------------------------
+
+__all__.append("check_length_cut")
+
+
+def _length_cut_cases() -> list[tuple[np.ndarray, float]]:
+    """Lengths and coverages on which a cut is easy to get wrong by one."""
+    rng = np.random.default_rng(8)
+    lognormal = np.clip(np.rint(np.exp(rng.normal(np.log(200), 0.65, 1001))), 10, 2000)
+    return [
+        (np.arange(1, 101), 0.9),            # 1..100: the cut is 90 exactly
+        (np.array([9, 3, 5]), 0.5),          # unsorted, odd count: 5
+        (np.array([4, 4, 4, 7]), 0.75),      # ties: 4
+        (np.array([12, 40, 25, 31]), 1.0),   # everything whole: the longest
+        (lognormal.astype(np.int64), 0.95),  # IMDB-like lengths
+    ]
+
+
+@_checker
+def check_length_cut(answer: Any, verbose: bool = True) -> bool:
+    """Check a function ``answer(lengths, coverage) -> int`` that chooses a length cut.
+
+    The right cut is the shortest length ``L`` such that at least ``coverage``
+    of the reviews have at most ``L`` ids: ``length_cut(lengths, coverage,
+    multiple=1)`` of :mod:`rnn_course.pipelines`.
+
+    Args:
+        answer: The student's function; ``lengths`` is an int array of review
+            lengths, ``coverage`` a share in ``(0, 1]``.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every case gives the right cut.
+    """
+    from rnn_course.pipelines import length_cut
+
+    for lengths, coverage in _length_cut_cases():
+        expected = length_cut(lengths, coverage, multiple=1)
+        shown = f"lengths={_short(lengths.tolist(), 40)}, coverage={coverage}"
+        got, problem = _call_student(answer, (lengths.copy(), coverage), f"for {shown}")
+        if problem is not None:
+            return _report(False, problem, verbose)
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real) \
+                or not float(got).is_integer():
+            return _report(False, f"For {shown} you returned {_short(got)}: a cut is a whole "
+                                  "number of ids (np.percentile interpolates between lengths; "
+                                  "take a length that occurs).", verbose)
+        got = int(got)
+        if got == expected:
+            continue
+        kept = float(np.mean(lengths <= got))
+        if got < expected:
+            hint = (f"only {kept:.1%} of the reviews have at most {got} ids, fewer than "
+                    f"{coverage:.0%}: count the reviews with length <= the cut")
+        else:
+            hint = (f"a shorter cut already keeps {coverage:.0%} of the reviews whole: take "
+                    "the shortest such length")
+        return _report(False, f"Not quite: for {shown} you returned {got}; {hint}.", verbose)
+    return _report(True, "Correct! Your cut keeps the asked share of the reviews whole and "
+                         "is the shortest that does.", verbose)

@@ -1,0 +1,238 @@
+"""Student and teacher versions of the chapters (``python -m rnn_course.assign``).
+
+For every chapter: the student version has no solution left, keeps every
+check cell, and runs from top to bottom in quick mode, its check cells
+saying "Not written yet" on the stubs; the teacher version is the committed
+notebook. Also the command line's errors, the stubs, and the instructor
+guide's generated tables.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+
+import jupytext
+import nbformat
+import pytest
+
+from rnn_course import assign
+from rnn_course.benchmark_results import load_results
+from tests.helpers import CHAPTERS, ROOT, chapter_sources
+
+SOURCES = chapter_sources()
+IDS = [path.stem for path in SOURCES]
+# The appendix on fast training is being written; it may have no exercise yet.
+STUB_CHAPTERS = {"A1_fast_training"}
+
+# Solution regions of a chapter's .md, found here independently of rnn_course.assign.
+_GATED = re.compile(r"^:::\{solution-start\}.*?^:::\{solution-end\}\n:::$", re.M | re.S)
+_BLOCK = re.compile(r"^(:{3,})\{solution\}.*?^\1$", re.M | re.S)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Every chapter exported once through the command line: ``{stem: (student, teacher)}``."""
+    out = tmp_path_factory.mktemp("assign")
+    assert assign.main(["--source", str(CHAPTERS), "--out", str(out)]) == 0
+    return {md.stem: (out / "student" / f"{md.stem}.ipynb", out / "teacher" / f"{md.stem}.ipynb")
+            for md in SOURCES}
+
+
+def _cells_tagged(notebook, tag):
+    return [cell for cell in notebook.cells if tag in cell.metadata.get("tags", [])]
+
+
+def _is_stub_line(line: str) -> bool:
+    """Lines a stub may keep from a solution: signatures, docstrings, decorators."""
+    return line.startswith(("def ", "async def ", "class ", "@", '"""', "'''")) \
+        or line.endswith('"""')
+
+
+def solution_only_lines(md_text: str) -> set[str]:
+    """Lines of the solutions that appear nowhere else in the chapter."""
+    regions = _GATED.findall(md_text) + [m.group(0) for m in _BLOCK.finditer(md_text)]
+    inside = {line.strip() for region in regions for line in region.splitlines()}
+    outside_text = _BLOCK.sub("", _GATED.sub("", md_text))
+    outside = {line.strip() for line in outside_text.splitlines()}
+    return {line for line in inside - outside
+            if line and not line.startswith((":::", "```", ":tags:", "---"))}
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_teacher_version_is_the_chapter(md, exported):
+    teacher = exported[md.stem][1]
+    assert teacher.read_text(encoding="utf-8") == md.with_suffix(".ipynb").read_text(
+        encoding="utf-8"), f"the teacher version of {md.stem} differs from {md.stem}.ipynb"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_student_version_has_no_solution(md, exported):
+    student = nbformat.read(exported[md.stem][0], as_version=4)
+    text = "\n".join(cell.source for cell in student.cells)
+    assert not re.search(r"\{solution(-start|-end)?\}", text), "a solution directive is left"
+    assert not _cells_tagged(student, assign.SOLUTION_TAG)
+    secret = solution_only_lines(md.read_text(encoding="utf-8"))
+    leaked = sorted({line.strip() for line in text.splitlines()
+                     if line.strip() in secret and not _is_stub_line(line.strip())})
+    assert not leaked, f"solution lines left in the student version: {leaked[:5]}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_student_version_keeps_every_check_cell(md, exported):
+    teacher = nbformat.read(exported[md.stem][1], as_version=4)
+    student = nbformat.read(exported[md.stem][0], as_version=4)
+    checks = [cell.source for cell in _cells_tagged(teacher, assign.CHECK_TAG)]
+    assert [cell.source for cell in _cells_tagged(student, assign.CHECK_TAG)] == checks
+    # Every solution's place holds a TODO for the student.
+    solutions = {match for match in re.findall(r"\{solution(?:-start)?\} (\S+)",
+                                               "\n".join(c.source for c in teacher.cells))}
+    todos = "\n".join(cell.source for cell in _cells_tagged(student, assign.TODO_TAG))
+    assert all(f"(exercise {label})" in todos for label in solutions)
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_every_chapter_calls_a_checker(md):
+    notebook = assign.chapter_notebook(md)
+    chapter = assign.read_exercises(notebook, md.name)
+    if md.stem in STUB_CHAPTERS and not chapter.exercises:
+        pytest.skip(f"{md.stem} is a stub without exercises")
+    from rnn_course import checks
+
+    called = {node.func.id for cell in _cells_tagged(notebook, assign.CHECK_TAG)
+              for node in ast.walk(ast.parse(cell.source))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    used = sorted(name for name in called if name.startswith("check_"))
+    assert used, f"{md.stem}: no check cell calls a checker of rnn_course.checks"
+    assert all(callable(getattr(checks, name, None)) for name in used), used
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_student_version_runs_and_its_checks_say_not_written(md, exported, monkeypatch):
+    from jupyter_client import KernelManager
+    from nbclient import NotebookClient
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+    student = nbformat.read(exported[md.stem][0], as_version=4)
+    monkeypatch.setenv("RNN_COURSE_QUICK", os.environ.get("RNN_COURSE_QUICK", "1"))
+    monkeypatch.setenv("RNN_COURSE_DATA", os.environ.get("RNN_COURSE_DATA", "synthetic"))
+    kernel = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,
+                           kernel_spec_manager=NbvalKernelspecManager())
+    # A cell that raises stops here with its traceback: the run must reach the end.
+    NotebookClient(student, km=kernel, timeout=600,
+                   resources={"metadata": {"path": str(exported[md.stem][0].parent)}}).execute()
+    for cell in _cells_tagged(student, assign.CHECK_TAG):
+        printed = "".join(output.get("text", "") for output in cell.outputs)
+        lines = [line for line in printed.splitlines() if line.strip()]
+        assert lines and all(line.startswith("Not written yet") for line in lines), (
+            f"check cell {cell.source!r} printed {printed!r}")
+
+
+def test_stub_keeps_signatures_and_the_names_the_check_reads():
+    solution = '''
+def my_forward(inputs, W, U=None):
+    """States (batch, timesteps, units)."""
+    secret = inputs @ W.T  # the answer
+    return secret
+
+
+helper = 3
+shapes = {"W": (2, 3), "b": (2,)}
+count = helper * 7
+'''
+    stub = assign.solution_stub([solution], needed={"shapes", "count"}, label="ex-0")
+    assert stub.startswith("# TODO (exercise ex-0): ")
+    assert "def my_forward(inputs, W, U=None):" in stub
+    assert '"""States (batch, timesteps, units)."""' in stub
+    assert "raise NotImplementedError" in stub
+    assert 'shapes = {"W": None, "b": None}' in stub and "count = None" in stub
+    assert "secret" not in stub and "helper" not in stub and "* 7" not in stub
+    namespace = {}
+    exec(stub, namespace)  # the stub is valid Python
+    with pytest.raises(NotImplementedError):
+        namespace["my_forward"](1, 2)
+
+
+def test_stub_of_a_class_keeps_its_methods():
+    solution = "class Stop(Base):\n    limit = 3\n\n    def on_epoch_begin(self, epoch, logs=None):\n" \
+               "        raise RuntimeError('x')\n"
+    stub = assign.solution_stub([solution])
+    assert "class Stop(Base):" in stub and "def on_epoch_begin(self, epoch, logs=None):" in stub
+    assert "limit" not in stub and "RuntimeError" not in stub
+
+
+def _chapter(markdown: str):
+    header = "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n"
+    return jupytext.reads(header + markdown, fmt="md:myst")
+
+
+@pytest.mark.parametrize("markdown, words", [
+    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
+     "```{code-cell} ipython3\nx = 1\n```\n\n:::{solution-end}\n:::\n",
+     ["must be tagged 'solution'"]),
+    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n```{code-cell} ipython3\n:tags: [solution]\n\n"
+     "x = 1\n```\n", ["must lie between solution-start and solution-end"]),
+    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
+     "```{code-cell} ipython3\n:tags: [solution, check]\n\nx = 1\n```\n\n:::{solution-end}\n:::\n",
+     ["check cell must follow"]),
+    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\nText.\n",
+     ["has no solution-end"]),
+])
+def test_a_solution_authors_forgot_to_tag_is_an_error(markdown, words):
+    with pytest.raises(assign.AssignError) as error:
+        assign.read_exercises(_chapter(markdown), "ch.md")
+    message = str(error.value)
+    assert "\n" not in message and all(word in message for word in words), message
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--chapter", "99"], ["no chapter named '99'", "choose among"]),
+    (["--chapter", "07", "--source", "{twins}"], ["several chapters named '07'"]),
+    (["--source", "/nonexistent/chapters"], ["no chapters folder"]),
+])
+def test_bad_input_gives_one_line_and_exit_code_2(argv, words, tmp_path, capsys):
+    (tmp_path / "07_a.md").write_text("# A\n")
+    (tmp_path / "07_b.md").write_text("# B\n")
+    argv = [arg.format(twins=tmp_path) for arg in argv]
+    assert assign.main(argv + ["--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert all(word in err for word in words), err
+
+
+def test_command_line_exit_code(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "rnn_course.assign", "--chapter", "nope", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "no chapter named 'nope'" in result.stderr
+
+
+def test_one_chapter_by_number(tmp_path, capsys):
+    assert assign.main(["--chapter", "3", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.rglob("*.ipynb")) == ["03_numpy_rnn.ipynb"] * 2
+
+
+def test_instructor_guide_is_up_to_date():
+    guide = ROOT / "instructor_guide.md"
+    text = guide.read_text(encoding="utf-8")
+    assert text.startswith("(instructor-guide)=\n"), "keep the label (instructor-guide)= on top"
+    assert assign.render_guide(text, SOURCES, load_results()) == text, (
+        "instructor_guide.md is out of date: run "
+        "`python -m rnn_course.assign --guide instructor_guide.md`")
+
+
+def test_guide_reads_run_times_and_says_when_none():
+    infos = [assign.chapter_info(CHAPTERS / "03_numpy_rnn.md")]
+    empty = assign.render_guide_tables(infos, [])
+    assert "not measured yet" in empty and " s |" not in empty
+    measured = [{"schema": 1, "machine": {"id": "cpu2", "cores": 2, "gpu": None,
+                                          "description": "2 CPU cores"},
+                 "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 7.6,
+                               "ok": True}], "imdb": [], "numpy_rnn": []}]
+    table = assign.render_guide_tables(infos, measured)
+    row = next(line for line in table.splitlines() if line.startswith("| {ref}`ch-numpy-rnn`"))
+    assert "| 8 s | not measured yet | not measured yet |" in row
