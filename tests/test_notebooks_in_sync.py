@@ -62,18 +62,29 @@ def test_every_chapter_is_in_the_toc():
 
 INSTALL = re.compile(r'"git\+(?P<url>https://[^"@\s]+)@(?P<ref>[^"\s]+)"')
 
+#: Names what the set-up cell installs instead of the repository (a local
+#: path or a pip requirement); tests/test_colab_simulation.py sets it.
+INSTALL_FROM_ENV = "RNN_COURSE_INSTALL_FROM"
+
+
+def setup_cell(md):
+    """The first code cell of chapter ``md``: the Colab set-up cell."""
+    return next(cell for cell in jupytext.read(md).cells if cell.cell_type == "code")
+
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
 def test_first_code_cell_installs_helpers_from_configured_repo(md):
     config = book_config()
-    cells = jupytext.read(md).cells
-    first = next(cell for cell in cells if cell.cell_type == "code")
+    first = setup_cell(md)
     source = first.source
     assert 'find_spec("rnn_course") is None' in source, (
         f"{md.name}: the first code cell must install rnn_course only when it is missing"
     )
+    assert f'os.environ.get("{INSTALL_FROM_ENV}")' in source, (
+        f"{md.name}: the set-up cell must install from ${INSTALL_FROM_ENV} when it is set"
+    )
     match = INSTALL.search(source)
-    assert match, f"{md.name}: the set-up cell has no git+https://...@ref install line"
+    assert match, f"{md.name}: the set-up cell has no default git+https://...@ref to install"
     assert match["url"] == config["repository"]["url"], (
         f"{md.name}: set-up cell installs from {match['url']}, "
         f"_config.yml says {config['repository']['url']}"
@@ -84,4 +95,12 @@ def test_first_code_cell_installs_helpers_from_configured_repo(md):
     )
     assert "remove-cell" in first.metadata.get("tags", []), (
         f"{md.name}: the set-up cell must be hidden on the site (tag remove-cell)"
+    )
+
+
+def test_contributing_shows_the_set_up_cell_the_chapters_use():
+    contributing = (CHAPTERS.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    cell = setup_cell(SOURCES[0]).source
+    assert cell in contributing, (
+        "CONTRIBUTING.md's copy of the set-up cell differs from the chapters': update it"
     )
