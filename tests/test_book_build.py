@@ -7,30 +7,16 @@ Colab button pointing at the committed notebook, exercise dropdowns.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import JUPYTER_BOOK
 from tests.helpers import ROOT, book_config, toc_files
 
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
-         "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, "book build failed:\n" + log[-6000:]
-    return out / "_build" / "html"
+# The `site` fixture (the build, once per session) is in tests/conftest.py.
 
 
 def page(site: Path, name: str) -> str:
@@ -82,7 +68,7 @@ def test_mathjax_is_served_by_the_site(site, name):
 def test_chapter_has_exercises_with_hidden_solutions(site, name):
     html = page(site, name)
     assert 'class="exercise' in html, f"{name}: no exercise"
-    solutions = re.findall(r'<div class="([^"]*solution[^"]*)"', html)
+    solutions = re.findall(r'<div class="(solution\b[^"]*)"', html)
     assert solutions, f"{name}: no solution"
     assert all("dropdown" in classes for classes in solutions), (
         f"{name}: every solution must be hidden in a dropdown: {solutions}"
