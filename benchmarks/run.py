@@ -1,0 +1,352 @@
+"""Benchmark the course on this machine: ``make bench`` (see benchmarks/README.md).
+
+Every case runs in a fresh Python process (``run.py --case '<json>'``), so
+that one case's compiled graphs, caches and threads never slow or speed up
+the next. The parent process collects what each child prints, merges it into
+``benchmarks/results/<machine-id>.json`` (a run of a subset replaces only the
+entries it measured), writes the Markdown table beside it and prints it.
+
+Cases:
+
+- ``chapters``: every chapter notebook executed top to bottom with nbclient,
+  in quick mode (and in full mode with ``--full``).
+- ``imdb``: the seeds' recipe against the fast recipe of Appendix A, for
+  SimpleRNN, LSTM and GRU, on the 25,000 training reviews.
+- ``numpy``: the NumPy RNN one sequence at a time, on a batch, and Keras's
+  ``SimpleRNN`` on the same batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+RESULTS = ROOT / "benchmarks" / "results"
+MARKER = "BENCHMARK-RESULT "
+
+#: Cell names in the results file and in rnn_course.models.
+CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
+
+#: Epochs of every IMDB run. On the twin a model stays near chance for some
+#: hundreds of updates, then rises quickly: compare too early and the
+#: accuracies say more about when each run happened to rise than about the
+#: recipe. After four epochs the GRU's accuracy still varied by several
+#: points between two runs of the same recipe; eight give the LSTM and GRU
+#: runs time to rise, and the six runs take about 20 minutes on two quiet CPU
+#: cores (about 100 s per epoch of all six). A SimpleRNN stays between about
+#: 0.53 and 0.63 on the twin whatever the recipe and the epochs (it sees only
+#: the end of a review), so one run of it cannot settle a one-point target.
+IMDB_EPOCHS = 8
+SEED = 1234
+
+# Training reviews, held-out reviews (from the test split) to validate on, and
+# the NumPy RNN's batch, in a normal run and in a smoke run.
+SIZES = {
+    "normal": {"train": 25_000, "validation": 10_000, "numpy_batch": 256, "timesteps": 100},
+    "smoke": {"train": 256, "validation": 256, "numpy_batch": 8, "timesteps": 20},
+}
+
+
+# --------------------------------------------------------------------------
+# The machine
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _gpu_name() -> str | None:
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names = [line.strip() for line in out.splitlines() if line.strip()]
+    return ", ".join(names) or None
+
+
+def describe_machine(machine_id: str | None = None) -> dict:
+    """The ``machine`` object of the results file, for this machine."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu, gpu = _cpu_model(), _gpu_name()
+    if machine_id is None:
+        # e.g. "cpu2-xeon": what the machine is, not its host name.
+        words = re.findall(r"[a-z]+", cpu.lower())
+        family = next((w for w in words if w not in {"intel", "amd", "r", "tm", "cpu", "core",
+                                                      "processor", "genuine"}), "cpu")
+        machine_id = f"gpu-{re.sub('[^a-z0-9]+', '-', gpu.lower()).strip('-')}" if gpu \
+            else f"cpu{cores}-{family}"
+    description = f"{cores} CPU cores, " + (f"GPU {gpu}" if gpu else "no GPU")
+    return {"id": machine_id, "description": description, "cpu": cpu, "cores": cores,
+            "gpu": gpu, "python": platform.python_version(),
+            "tensorflow": importlib.metadata.version("tensorflow"),
+            "keras": importlib.metadata.version("keras"),
+            "date": datetime.date.today().isoformat()}
+
+
+# --------------------------------------------------------------------------
+# The cases, each run in its own process
+
+
+def run_chapter(case: dict) -> dict:
+    """Execute one chapter notebook with nbclient and time it."""
+    import nbclient
+    import nbformat
+
+    path = CHAPTERS / f"{case['chapter']}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=case["cell_timeout"],
+                                     kernel_name="python3",
+                                     resources={"metadata": {"path": str(CHAPTERS)}})
+    start = time.perf_counter()
+    ok = True
+    try:
+        client.execute()
+    except Exception as error:  # a failing chapter is a result, not a crash
+        ok = False
+        print(f"{case['chapter']} ({case['mode']}) failed: {str(error).splitlines()[0]}",
+              file=sys.stderr)
+    return {"chapter": case["chapter"], "mode": case["mode"],
+            "seconds": round(time.perf_counter() - start, 2), "data": case["data"], "ok": ok}
+
+
+def run_imdb(case: dict) -> dict:
+    """Train one cell with one recipe of rnn_course.pipelines; time and validate it."""
+    from rnn_course.data import load_imdb
+    from rnn_course.notebook import set_seed
+    from rnn_course.pipelines import train_with_recipe
+
+    # Seeded, but not op-deterministic: that would slow some kernels (and
+    # forbid XLA on a GPU) and so change what is measured.
+    set_seed(case["seed"], deterministic=False)
+    (x_train, y_train), (x_test, y_test) = load_imdb(num_words=10000, source="synthetic")
+    n, n_val = case["train_size"], case["validation_size"]
+    entry = train_with_recipe(case["recipe"], CELLS[case["cell"]], x_train[:n], y_train[:n],
+                              x_test[:n_val], y_test[:n_val], case["epochs"], case["seed"])
+    entry["cell"] = case["cell"]
+    return entry
+
+
+def _throughput(function, sequences: int, min_seconds: float) -> float:
+    """Sequences per second of ``function()``, best of repeated timings after a warm-up."""
+    function()
+    best, spent = float("inf"), 0.0
+    while spent < min_seconds or best == float("inf"):
+        start = time.perf_counter()
+        function()
+        elapsed = time.perf_counter() - start
+        best, spent = min(best, elapsed), spent + elapsed
+    return sequences / best
+
+
+def run_numpy(case: dict) -> dict:
+    """Sequences per second of one way to run a SimpleRNN forward pass."""
+    import numpy as np
+
+    from rnn_course.numpy_nets import rnn_forward, set_simple_rnn_params
+
+    batch, timesteps, features, units = (case[k] for k in ("batch", "timesteps", "features",
+                                                           "units"))
+    rng = np.random.default_rng(case["seed"])
+    x = rng.normal(size=(batch, timesteps, features)).astype(np.float32)
+    W = (rng.normal(size=(units, features)) / np.sqrt(features)).astype(np.float32)
+    U = (rng.normal(size=(units, units)) / np.sqrt(units)).astype(np.float32)
+    b = np.zeros(units, np.float32)
+    if case["method"] == "python_loop":
+        def forward():
+            return [rnn_forward(sequence, W, U, b) for sequence in x]
+    elif case["method"] == "rnn_forward_batch":
+        def forward():
+            return rnn_forward(x, W, U, b)
+    else:
+        import keras
+
+        keras.utils.set_random_seed(case["seed"])
+        inputs = keras.Input(shape=(timesteps, features))
+        layer = keras.layers.SimpleRNN(units, return_sequences=True)
+        model = keras.Model(inputs, layer(inputs))
+        set_simple_rnn_params(layer, W, U, b)
+
+        def forward():
+            return model.predict_on_batch(x)
+
+    seconds = _throughput(forward, batch, case["min_seconds"])
+    return {"method": case["method"], "sequences_per_second": round(seconds, 1), "batch": batch,
+            "timesteps": timesteps, "features": features, "units": units}
+
+
+RUNNERS = {"chapter": run_chapter, "imdb": run_imdb, "numpy": run_numpy}
+
+
+# --------------------------------------------------------------------------
+# The parent: which cases, one process each, and the results file
+
+
+def chapter_names(wanted: list[str] | None) -> list[str]:
+    """Notebook stems, all or those whose name starts with one of ``wanted``."""
+    names = sorted(p.stem for p in CHAPTERS.glob("*.ipynb"))
+    if not wanted:
+        return names
+    chosen = [n for n in names if any(n.startswith(w) for w in wanted)]
+    unknown = [w for w in wanted if not any(n.startswith(w) for n in names)]
+    if unknown:
+        raise SystemExit(f"no chapter starts with {', '.join(unknown)}; "
+                         f"chapters are {', '.join(names)}.")
+    return chosen
+
+
+def plan(args) -> list[dict]:
+    """Every case to run, in order: ``{"kind": ..., "section": ..., ...}``."""
+    sizes = SIZES["smoke" if args.smoke else "normal"]
+    data = os.environ.get("RNN_COURSE_DATA", "synthetic") or "synthetic"
+    cases = []
+    if "chapters" in args.only:
+        names = chapter_names(args.chapters)
+        if args.smoke and not args.chapters:
+            names = names[:1]
+        for mode in ("quick", "full") if args.full else ("quick",):
+            cases += [{"kind": "chapter", "section": "chapters", "chapter": name, "mode": mode,
+                       "data": data, "cell_timeout": 3600 if mode == "full" else 600}
+                      for name in names]
+    if "imdb" in args.only:
+        epochs = args.epochs or (1 if args.smoke else IMDB_EPOCHS)
+        cells = args.cells or (["SimpleRNN"] if args.smoke else list(CELLS))
+        # Seeds and fast alternate, so that a change in the machine's load
+        # touches both sides of each ratio alike.
+        cases += [{"kind": "imdb", "section": "imdb", "cell": cell, "recipe": recipe,
+                   "epochs": epochs, "seed": SEED, "train_size": sizes["train"],
+                   "validation_size": sizes["validation"]}
+                  for cell in cells for recipe in ("seeds", "fast")]
+    if "numpy" in args.only:
+        cases += [{"kind": "numpy", "section": "numpy_rnn", "method": method,
+                   "batch": sizes["numpy_batch"], "timesteps": sizes["timesteps"],
+                   "features": 32, "units": 64, "seed": SEED,
+                   "min_seconds": 0.2 if args.smoke else 3.0}
+                  for method in ("python_loop", "rnn_forward_batch", "keras_simple_rnn")]
+    return cases
+
+
+def case_environment(case: dict) -> dict:
+    env = dict(os.environ)
+    env.setdefault("RNN_COURSE_DATA", "synthetic")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if case["kind"] == "chapter":
+        env["RNN_COURSE_QUICK"] = "1" if case["mode"] == "quick" else "0"
+    return env
+
+
+def run_in_child(case: dict) -> dict | None:
+    """Run ``case`` in a fresh process; its entry, or ``None`` if it crashed."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--case", json.dumps(case)]
+    child = subprocess.run(command, env=case_environment(case), capture_output=True, text=True,
+                           cwd=ROOT)
+    lines = [line for line in child.stdout.splitlines() if line.startswith(MARKER)]
+    if child.returncode != 0 or not lines:
+        tail = (child.stderr.strip().splitlines() or ["(no output)"])[-1]
+        print(f"  case failed (exit {child.returncode}): {tail}", file=sys.stderr)
+        return None
+    return json.loads(lines[-1][len(MARKER):])
+
+
+def describe_case(case: dict) -> str:
+    if case["kind"] == "chapter":
+        return f"chapter {case['chapter']} ({case['mode']})"
+    if case["kind"] == "imdb":
+        return f"IMDB {case['cell']}, {case['recipe']} recipe, {case['epochs']} epoch(s)"
+    return f"NumPy RNN, {case['method']}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rnn_course import benchmark_results
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=("chapters", "imdb", "numpy"),
+                        default=["chapters", "imdb", "numpy"], help="run only these parts")
+    parser.add_argument("--chapters", nargs="+", metavar="NN",
+                        help="only the chapters whose names start with these, e.g. 03 06")
+    parser.add_argument("--cells", nargs="+", choices=tuple(CELLS),
+                        help="only these recurrent cells in the IMDB part")
+    parser.add_argument("--full", action="store_true",
+                        help="also time every chapter in full mode (long)")
+    parser.add_argument("--epochs", type=int, help=f"IMDB epochs (default {IMDB_EPOCHS})")
+    parser.add_argument("--smoke", action="store_true",
+                        help="every kind of case on tiny sizes, in seconds")
+    parser.add_argument("--machine-id", help="name of the results file (default: from the "
+                        "CPU and GPU, e.g. cpu2-xeon)")
+    parser.add_argument("--output", type=Path, default=RESULTS,
+                        help="folder of the results files (default benchmarks/results)")
+    parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: run one case here
+    args = parser.parse_args(argv)
+
+    if args.case:
+        case = json.loads(args.case)
+        print(MARKER + json.dumps(RUNNERS[case["kind"]](case)), flush=True)
+        return 0
+    if args.epochs is not None and args.epochs < 1:
+        parser.error("--epochs must be a positive integer.")
+
+    machine = describe_machine(args.machine_id)
+    cases = plan(args)
+    path = args.output / f"{machine['id']}.json"
+    report = ""
+    failed = 0
+    for number, case in enumerate(cases, 1):
+        print(f"[{number}/{len(cases)}] {describe_case(case)}", flush=True)
+        start = time.perf_counter()
+        entry = run_in_child(case)
+        if entry is None:
+            failed += 1
+            continue
+        print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
+        # Saved after every case, so that an interrupted run keeps what it measured.
+        new = {"schema": benchmark_results.SCHEMA, "machine": machine,
+               "chapters": [], "imdb": [], "numpy_rnn": []}
+        new[case["section"]].append(entry)
+        report = save(path, new)
+    print()
+    print(report or "Nothing was measured.")
+    if report:
+        print(f"Written: {path} and {path.with_suffix('.md').name}")
+    return 1 if failed else 0
+
+
+def save(path: Path, new: dict) -> str:
+    """Merge ``new`` into the results file at ``path``, write it and its table; the table."""
+    from rnn_course import benchmark_results
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = benchmark_results.load_result(path) if path.exists() else None
+    merged = benchmark_results.merge_results(old, new)
+    report = benchmark_results.markdown_report(merged)
+    # Written to a temporary name and renamed: an interrupted run never
+    # leaves half a file.
+    for target, text in ((path, json.dumps(merged, indent=2) + "\n"),
+                         (path.with_suffix(".md"), report)):
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    return report
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,553 @@
+"""Input pipelines that train recurrent text classifiers fast.
+
+A recurrent layer takes one step per time step of its input, padding
+included, and one step costs about the same whatever is in it. The course's
+first recipe (Chapter 6) pads every review to 500 ids, so a review of 150
+words costs 500 steps. The fast recipe of Appendix A removes that waste:
+
+1. :func:`length_cut` chooses the cut from the length distribution (the
+   length that keeps a chosen share of the reviews whole).
+2. :func:`bucketed_dataset` groups reviews of similar length into the same
+   batch and pads each batch only to its longest review, in a ``tf.data``
+   pipeline that prepares the next batches while the model trains
+   (``prefetch``).
+3. :func:`build_fast_classifier` builds the same model with
+   ``Embedding(mask_zero=True)``, so that the padding a batch still has
+   is skipped instead of read.
+
+:func:`padding_share` measures the waste: the share of the steps that read
+padding rather than words. :func:`train_with_recipe` trains the same model
+with Chapter 6's recipe or with this one, and times it (Appendix A and
+``make bench`` both use it); :func:`cudnn_problems` says what keeps a model's
+``LSTM`` and ``GRU`` layers off the fast cuDNN kernel of a GPU.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rnn_course.sentiment import review_lengths
+
+__all__ = [
+    "DEFAULT_BOUNDARIES",
+    "FAST_RECIPE",
+    "RECIPES",
+    "SEEDS_RECIPE",
+    "bucket_batches",
+    "bucketed_dataset",
+    "build_fast_classifier",
+    "cudnn_problems",
+    "length_cut",
+    "padding_share",
+    "plot_padding",
+    "steady_seconds",
+    "train_with_recipe",
+]
+
+#: Bucket edges used when none are given (ids, start id included).
+DEFAULT_BOUNDARIES = (64, 96, 128, 160, 192, 224, 256, 320, 384, 448)
+
+
+# --------------------------------------------------------------------------
+# Argument checks
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def _seed(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise TypeError(f"seed must be a non-negative integer, got {value!r}.")
+    return int(value)
+
+
+def _labels(labels: Any, n: int) -> np.ndarray:
+    """0/1 labels as float32 ``(n,)``, or a one-line error."""
+    try:
+        y = np.asarray(labels, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise TypeError(f"labels must be an array of 0/1 numbers, got {type(labels).__name__}.")\
+            from None
+    if y.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},), one per review, got {y.shape}.")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("labels must be 0 or 1.")
+    return y
+
+
+def _share(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 1:
+        raise ValueError(f"{name} must be a number in (0, 1], got {value!r}.")
+    return float(value)
+
+
+def _lengths(sequences: Any) -> np.ndarray:
+    """Review lengths from reviews (lists of ids) or from an int array of lengths."""
+    if isinstance(sequences, np.ndarray) and sequences.dtype.kind in "iu":
+        lengths = sequences.astype(np.int64).ravel()
+        if lengths.size == 0 or lengths.min() < 0:
+            raise ValueError("lengths must be a non-empty array of non-negative integers.")
+        return lengths
+    return review_lengths(sequences)
+
+
+def _boundaries(boundaries: Any, maxlen: int) -> list[int]:
+    """Check bucket edges and keep those below ``maxlen`` (the last bucket ends there)."""
+    if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
+        raise TypeError(f"boundaries must be a list of lengths, got {type(boundaries).__name__}.")
+    edges = [_positive_int("each boundary", b) for b in boundaries]
+    if any(b >= a for a, b in zip(edges[1:], edges)):
+        raise ValueError(f"boundaries must increase strictly, got {list(boundaries)!r}.")
+    return [b for b in edges if b < maxlen]
+
+
+# --------------------------------------------------------------------------
+# Choosing the cut
+
+
+def length_cut(sequences: Any, coverage: float = 0.9, multiple: int = 10) -> int:
+    """The shortest cut that keeps ``coverage`` of the reviews whole.
+
+    ``coverage`` is the share of reviews that fit in the cut without losing a
+    word: 0.9 keeps nine reviews in ten whole and trims the longest tenth to
+    their last ``cut`` ids (``truncating="pre"`` keeps a review's end, where
+    its verdict usually is). Because lengths have a long tail, the last few
+    percent of coverage cost many steps: on IMDB, keeping 90 % of the reviews
+    needs a cut of a few hundred ids, keeping all of them more than 2,000.
+
+    Args:
+        sequences: Reviews as lists of ids (like ``x_train`` of
+            :func:`rnn_course.data.load_imdb`), or an array of their lengths.
+        coverage: Share of the reviews to keep whole, in ``(0, 1]``.
+        multiple: Round the cut up to a multiple of this (1 for no rounding).
+
+    Returns:
+        The cut, an ``int``: at least ``coverage`` of the reviews have at most
+        this many ids.
+    """
+    coverage = _share("coverage", coverage)
+    multiple = _positive_int("multiple", multiple)
+    lengths = _lengths(sequences)
+    # The k-th shortest review, k = ceil(coverage * n): the first length with
+    # at least that share of reviews at or below it.
+    k = max(math.ceil(coverage * lengths.size - 1e-9), 1)
+    cut = int(np.partition(lengths, k - 1)[k - 1])
+    return max(multiple * math.ceil(cut / multiple), multiple)
+
+
+# --------------------------------------------------------------------------
+# The waste: padded steps
+
+
+def bucket_batches(lengths: np.ndarray, boundaries: Sequence[int], batch_size: int,
+                   rng: np.random.Generator | None = None) -> list[np.ndarray]:
+    """One epoch of batches, as arrays of review indices, drawn from length buckets.
+
+    Reviews are shuffled and dealt into buckets (a review of ``n`` ids goes
+    to the first bucket whose edge is at least ``n``; the last bucket takes
+    the rest); each bucket is cut into batches of ``batch_size`` (its last
+    batch may be smaller), and the batches are shuffled.
+
+    Args:
+        lengths: Length of each review after the cut, int array ``(n,)``.
+        boundaries: Bucket edges, strictly increasing.
+        batch_size: Reviews per batch.
+        rng: NumPy generator of the shuffles; ``None`` keeps the reviews in
+            order and the batches in bucket order.
+
+    Returns:
+        A list of int arrays; together they hold every index once.
+    """
+    lengths = _lengths(lengths)
+    batch_size = _positive_int("batch_size", batch_size)
+    edges = _boundaries(boundaries, int(lengths.max()) + 1)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator or None, got {type(rng).__name__}.")
+    order = np.arange(lengths.size) if rng is None else rng.permutation(lengths.size)
+    bucket = np.searchsorted(np.asarray(edges, dtype=np.int64), lengths[order], side="left")
+    batches = []
+    for b in np.unique(bucket):
+        members = order[bucket == b]
+        batches += [members[i:i + batch_size] for i in range(0, members.size, batch_size)]
+    return batches if rng is None else [batches[i] for i in rng.permutation(len(batches))]
+
+
+def padding_share(lengths: Any, maxlen: int, batch_size: int,
+                  boundaries: Sequence[int] | None = None, seed: int = 0) -> float:
+    """Share of a recurrent layer's steps that read padding, for one epoch.
+
+    Args:
+        lengths: Review lengths (ids, start id included) as an int array,
+            e.g. from :func:`rnn_course.sentiment.review_lengths`, or the
+            reviews themselves.
+        maxlen: The cut; longer reviews count as ``maxlen`` ids.
+        batch_size: Reviews per batch.
+        boundaries: ``None`` for fixed padding (every batch padded to
+            ``maxlen``, as ``pad_sequences`` does), else the bucket edges of
+            :func:`bucketed_dataset` (every batch padded to its longest
+            review).
+        seed: Seed of the shuffle that forms the batches.
+
+    Returns:
+        Padded steps over all steps, between 0 and 1.
+    """
+    lengths = np.minimum(_lengths(lengths), _positive_int("maxlen", maxlen))
+    batch_size = _positive_int("batch_size", batch_size)
+    if boundaries is None:
+        return float(1 - lengths.sum() / (lengths.size * maxlen))
+    edges = _boundaries(boundaries, maxlen)
+    batches = bucket_batches(lengths, edges, batch_size, np.random.default_rng(_seed(seed)))
+    steps = sum(batch.size * int(lengths[batch].max()) for batch in batches)
+    return float(1 - lengths.sum() / steps)
+
+
+# --------------------------------------------------------------------------
+# The pipeline
+
+
+def bucketed_dataset(
+    sequences: Any,
+    labels: Any,
+    maxlen: int,
+    batch_size: int = 256,
+    boundaries: Sequence[int] | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    padding: str = "post",
+    pad_to_boundary: bool = False,
+):
+    """A ``tf.data.Dataset`` of length-bucketed reviews, each batch padded to its longest.
+
+    Every review keeps its last ``maxlen`` ids (``truncating="pre"``).
+    Reviews are grouped by length into buckets (edges ``boundaries``); a
+    batch comes from one bucket and is padded with zeros only to its longest
+    review. With ``padding="post"`` (the default) the zeros come *after* the
+    text, for a model with ``Embedding(mask_zero=True)``: the mask skips them,
+    and on a GPU the fused cuDNN kernel accepts a mask only in that layout.
+    The next batches are prepared while the model trains (``prefetch``).
+
+    The batches are formed in NumPy, one epoch at a time, and handed to
+    ``tf.data`` whole: ``tf.data.Dataset.bucket_by_sequence_length`` does the
+    same inside the pipeline but review by review, which on two CPU cores
+    took a noticeable share of each epoch.
+
+    Args:
+        sequences: Reviews as lists of ids.
+        labels: One 0/1 label per review, shape ``(n,)``.
+        maxlen: The cut, e.g. from :func:`length_cut`.
+        batch_size: Reviews per batch.
+        boundaries: Bucket edges (ids); default :data:`DEFAULT_BOUNDARIES`.
+        shuffle: New batches in a new order at every epoch (training);
+            ``False`` gives the same batches in the same order every time
+            (evaluation).
+        seed: Seed of the shuffles.
+        padding: ``"post"`` (zeros after the text, for a mask) or ``"pre"``
+            (zeros before it, for a model without a mask).
+        pad_to_boundary: Pad each batch to its bucket's upper edge instead of
+            its longest review: fewer distinct shapes, which XLA
+            (``jit_compile``) compiles once each.
+
+    Returns:
+        A dataset of ``(ids, labels)`` batches: ``ids`` int32 of shape
+        ``(batch, length)`` with ``length <= maxlen``, ``labels`` float32 of
+        shape ``(batch,)``.
+    """
+    import keras
+    import tensorflow as tf
+
+    maxlen = _positive_int("maxlen", maxlen)
+    batch_size = _positive_int("batch_size", batch_size)
+    seed = _seed(seed)
+    if padding not in ("pre", "post"):
+        raise ValueError(f"padding must be 'pre' or 'post', got {padding!r}.")
+    edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)
+    lengths = np.minimum(review_lengths(sequences), maxlen)
+    y = _labels(labels, lengths.size)
+    # Every review padded once to the cut, text against the side the batch
+    # keeps: a batch is then one slice of this matrix.
+    ids = keras.utils.pad_sequences(sequences, maxlen=maxlen, dtype="int32",
+                                    padding=padding, truncating="pre")
+    uppers = np.array(edges + [maxlen])
+    rng = np.random.default_rng(seed) if shuffle else None
+    # The buckets' sizes, hence the number of batches, do not depend on the shuffle.
+    n_batches = len(bucket_batches(lengths, edges, batch_size))
+
+    def batches():
+        for index in bucket_batches(lengths, edges, batch_size, rng):
+            width = int(lengths[index].max())
+            if pad_to_boundary:
+                width = int(uppers[np.searchsorted(uppers, width)])
+            columns = slice(0, width) if padding == "post" else slice(maxlen - width, maxlen)
+            yield ids[index, columns], y[index]
+
+    dataset = tf.data.Dataset.from_generator(batches, output_signature=(
+        tf.TensorSpec(shape=(None, None), dtype=tf.int32),
+        tf.TensorSpec(shape=(None,), dtype=tf.float32)))
+    # Telling tf.data the number of batches lets Keras count steps from the
+    # first epoch (instead of warning that the data "ran out").
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(n_batches))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# --------------------------------------------------------------------------
+# The model
+
+
+def build_fast_classifier(cell: str = "simple_rnn", mask: bool = True, jit_compile: bool = False,
+                          **kwargs):
+    """The course's text classifier, built to read per-batch padded reviews.
+
+    The same model as :func:`rnn_course.models.build_text_classifier` (same
+    layers, same RMSprop recipe) for any length (``maxlen=None``), so one
+    model serves every batch of :func:`bucketed_dataset`; with ``mask`` its
+    embedding has ``mask_zero=True`` and the recurrent layer skips the
+    padding.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        mask: Skip the id 0 (``Embedding(mask_zero=True)``); needed when the
+            padding comes after the text.
+        jit_compile: Compile the training step with XLA. Off by default: XLA
+            compiles once per batch shape, and length buckets make many
+            shapes; on a GPU a cuDNN layer cannot be compiled by XLA anyway
+            (Keras turns it off).
+        **kwargs: Any other argument of ``build_text_classifier`` but
+            ``maxlen``, ``mask_zero`` and ``compile``.
+
+    Returns:
+        A compiled ``keras.Model`` mapping ids ``(batch, length)``, any
+        length, to probabilities ``(batch, 1)``.
+    """
+    from rnn_course.models import build_text_classifier
+
+    for name in ("maxlen", "mask_zero", "compile"):
+        if name in kwargs:
+            raise TypeError(f"build_fast_classifier sets {name} itself; do not pass it.")
+    if not isinstance(mask, bool):
+        raise TypeError(f"mask must be True or False, got {mask!r}.")
+    if not isinstance(jit_compile, bool):
+        raise TypeError(f"jit_compile must be True or False, got {jit_compile!r}.")
+    model = build_text_classifier(cell, maxlen=None, mask_zero=mask, **kwargs)
+    # build_text_classifier compiles with Keras's default ("auto": XLA on a
+    # GPU, off on CPU); the setter takes effect when fit builds the step.
+    model.jit_compile = jit_compile
+    return model
+
+
+def cudnn_problems(model) -> list[str]:
+    """Why the recurrent layers of ``model`` could not run on the fused cuDNN kernel.
+
+    Keras runs an ``LSTM`` or ``GRU`` layer on a GPU with cuDNN when
+    ``activation`` is tanh, ``recurrent_activation`` sigmoid,
+    ``recurrent_dropout`` 0, ``unroll`` off, ``use_bias`` on, ``use_cudnn``
+    not ``False``, and for a GRU ``reset_after`` on; a mask must moreover be
+    strictly right-padded (zeros after the text), which only the data can
+    tell. A ``SimpleRNN`` has no cuDNN kernel at all.
+
+    Args:
+        model: A Keras model (or layer).
+
+    Returns:
+        One line per problem, naming the layer (an empty list: every
+        recurrent layer qualifies).
+    """
+    import keras
+
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(f"model must be a Keras model or layer, got {type(model).__name__}.")
+    layers = model._flatten_layers(include_self=True)
+    problems = []
+    tanh, sigmoid = keras.activations.tanh, keras.activations.sigmoid
+    for layer in layers:
+        if isinstance(layer, keras.layers.SimpleRNN):
+            problems.append(f"{layer.name}: a SimpleRNN has no cuDNN kernel")
+            continue
+        if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+            continue
+        cell = layer.cell
+        checks = [
+            (cell.activation is tanh, "activation must be tanh"),
+            (cell.recurrent_activation is sigmoid, "recurrent_activation must be sigmoid"),
+            (not cell.recurrent_dropout,
+             f"recurrent_dropout must be 0, not {cell.recurrent_dropout}"),
+            (not layer.unroll, "unroll must be False"),
+            (cell.use_bias, "use_bias must be True"),
+            (layer.use_cudnn is not False, "use_cudnn=False turns cuDNN off"),
+        ]
+        if isinstance(layer, keras.layers.GRU):
+            checks.append((cell.reset_after, "reset_after must be True"))
+        problems += [f"{layer.name}: {why}" for ok, why in checks if not ok]
+    return problems
+
+
+# --------------------------------------------------------------------------
+# The two recipes, side by side
+
+#: Chapter 6's recipe: every review padded (before its text) or cut to 500
+#: ids, NumPy arrays into ``fit``, batches of 128.
+SEEDS_RECIPE = {"maxlen": 500, "batch_size": 128, "learning_rate": 1e-3}
+#: Appendix A's recipe: a cut that keeps 90 % of the reviews whole, length
+#: buckets padded per batch (after the text) and masked, ``tf.data`` with
+#: prefetch, batches of 256 and, since twice the batch makes half as many
+#: updates per epoch, twice the learning rate.
+FAST_RECIPE = {"coverage": 0.9, "batch_size": 256, "learning_rate": 2e-3}
+RECIPES = {"seeds": SEEDS_RECIPE, "fast": FAST_RECIPE}
+
+
+def steady_seconds(epoch_seconds: Sequence[float]) -> float:
+    """Seconds per epoch once training runs steadily: the median after the first epoch.
+
+    The first epoch also traces (and, with XLA, compiles) the training step;
+    with a single epoch its time is all there is.
+    """
+    if isinstance(epoch_seconds, (str, bytes)) or not isinstance(epoch_seconds, Sequence) \
+            or not epoch_seconds:
+        raise ValueError("epoch_seconds must be a non-empty list of seconds.")
+    later = list(epoch_seconds[1:]) or list(epoch_seconds)
+    return float(np.median(later))
+
+
+def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val: Any,
+                      y_val: Any, epochs: int, seed: int = 0,
+                      batch_size: int | None = None) -> dict:
+    """Train the course's classifier with one recipe; time its epochs and validate it.
+
+    Both recipes build the same model (:func:`rnn_course.models.build_text_classifier`,
+    RMSprop) from the same seed; only the input pipeline, the padding and the
+    batch size differ. The time of an epoch is training only; validation
+    runs once, after the last epoch, on each recipe's own preprocessing of
+    the same reviews.
+
+    Args:
+        recipe: ``"seeds"`` (:data:`SEEDS_RECIPE`) or ``"fast"`` (:data:`FAST_RECIPE`).
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        x_train, y_train: Training reviews (lists of ids) and 0/1 labels.
+        x_val, y_val: Validation reviews and labels.
+        epochs: Epochs to train.
+        seed: Seed of the weights and of the shuffles.
+        batch_size: Change the recipe's batch size (``None`` keeps it).
+
+    Returns:
+        ``{"recipe", "cell", "epochs", "seconds_per_epoch", "val_accuracy",
+        "train_size", "details"}``; ``seconds_per_epoch`` is
+        :func:`steady_seconds` of the epochs, ``details`` holds the settings,
+        the cut and every epoch's seconds.
+    """
+    import keras
+
+    from rnn_course.experiments import EpochTimer
+    from rnn_course.models import build_text_classifier
+
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r}.")
+    epochs = _positive_int("epochs", epochs)
+    seed = _seed(seed)
+    y_train = _labels(y_train, review_lengths(x_train).size)
+    y_val = _labels(y_val, review_lengths(x_val).size)
+    if batch_size is None:
+        batch_size = RECIPES[recipe]["batch_size"]
+    batch_size = _positive_int("batch_size", batch_size)
+    keras.utils.set_random_seed(seed)
+    timer = EpochTimer()
+    if recipe == "seeds":
+        maxlen = SEEDS_RECIPE["maxlen"]
+        model = build_text_classifier(cell, maxlen=maxlen,
+                                      learning_rate=SEEDS_RECIPE["learning_rate"])
+        model.fit(keras.utils.pad_sequences(x_train, maxlen=maxlen), y_train,
+                  batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+        _, accuracy = model.evaluate(keras.utils.pad_sequences(x_val, maxlen=maxlen),
+                                     y_val, batch_size=512, verbose=0)
+        details = {"maxlen": maxlen, "batch_size": batch_size, "padding": "pre, to maxlen",
+                   "mask_zero": False, "input": "NumPy arrays"}
+    else:
+        maxlen = length_cut(x_train, coverage=FAST_RECIPE["coverage"])
+        model = build_fast_classifier(cell, learning_rate=FAST_RECIPE["learning_rate"])
+        # The dataset shuffles itself; fit's own shuffle does not apply to it.
+        model.fit(bucketed_dataset(x_train, y_train, maxlen, batch_size, seed=seed),
+                  epochs=epochs, shuffle=False, verbose=0, callbacks=[timer])
+        _, accuracy = model.evaluate(
+            bucketed_dataset(x_val, y_val, maxlen, 512, shuffle=False), verbose=0)
+        details = {"maxlen": maxlen, "coverage": FAST_RECIPE["coverage"],
+                   "batch_size": batch_size, "padding": "post, per length bucket",
+                   "mask_zero": True, "input": "tf.data with prefetch"}
+    details["learning_rate"] = RECIPES[recipe]["learning_rate"]
+    details["jit_compile"] = bool(model.jit_compile)
+    details["epoch_seconds"] = [round(s, 3) for s in timer.epoch_seconds]
+    details["validation_size"] = len(y_val)
+    details["seed"] = seed
+    return {"recipe": recipe, "cell": cell, "epochs": epochs,
+            "seconds_per_epoch": round(steady_seconds(timer.epoch_seconds), 3),
+            "val_accuracy": round(float(accuracy), 4), "train_size": len(y_train),
+            "details": details}
+
+
+# --------------------------------------------------------------------------
+# The figure
+
+
+def plot_padding(lengths: Any, maxlen: int, batch_size: int = 256,
+                 boundaries: Sequence[int] | None = None, rows: int = 16, seed: int = 0):
+    """Two batches side by side: padded to ``maxlen``, and drawn from a length bucket.
+
+    Each horizontal bar is one review of the batch: its words in colour, its
+    padding hatched grey, one column per step the recurrent layer takes. The
+    titles give the share of padded steps over a whole epoch
+    (:func:`padding_share`), for batches of ``batch_size``.
+
+    Args:
+        lengths: Review lengths (int array) or the reviews.
+        maxlen: The cut.
+        batch_size: Reviews per batch, for the shares in the titles.
+        boundaries: Bucket edges; default :data:`DEFAULT_BOUNDARIES`.
+        rows: Reviews drawn in each batch.
+        seed: Seed of the reviews drawn.
+
+    Returns:
+        The matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from rnn_course.plotting import OKABE_ITO
+
+    maxlen = _positive_int("maxlen", maxlen)
+    rows = _positive_int("rows", rows)
+    batch_size = _positive_int("batch_size", batch_size)
+    seed = _seed(seed)
+    lengths = np.minimum(_lengths(lengths), maxlen)
+    edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)
+    rng = np.random.default_rng(seed)
+    fixed = rng.choice(lengths, size=rows, replace=lengths.size < rows)
+    # A bucketed batch: reviews from the bucket of the median review.
+    bucket = np.searchsorted(edges, lengths, side="left")
+    middle = bucket[np.argsort(lengths)[lengths.size // 2]]
+    members = lengths[bucket == middle]
+    bucketed = rng.choice(members, size=rows, replace=members.size < rows)
+    shares = (padding_share(lengths, maxlen, batch_size, None, seed),
+              padding_share(lengths, maxlen, batch_size, edges, seed))
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharex=True, sharey=True,
+                             layout="constrained")
+    panels = ((fixed, maxlen, "pre", "every review padded to the cut"),
+              (bucketed, int(bucketed.max()), "post", "one length bucket, padded per batch"))
+    for ax, (batch, width, side, title), share in zip(axes, panels, shares):
+        y = np.arange(rows)
+        words_start = width - batch if side == "pre" else np.zeros(rows)
+        pad_start = np.zeros(rows) if side == "pre" else batch
+        ax.barh(y, batch, left=words_start, color=OKABE_ITO[0], height=0.8, label="words")
+        ax.barh(y, width - batch, left=pad_start, color="0.85", hatch="///", edgecolor="0.55",
+                linewidth=0, height=0.8, label="padding")
+        ax.set_title(f"{title}\n{share:.0%} of an epoch's steps read padding", fontsize=10)
+        ax.set_xlabel("time step (one step of the recurrent layer)")
+        ax.set_xlim(0, maxlen)
+    axes[0].set_ylabel("review in the batch")
+    axes[0].set_yticks([])
+    axes[1].legend(loc="lower right")
+    return fig

@@ -1,0 +1,118 @@
+"""Tests of rnn_course.benchmark_results, the reader of make bench's files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rnn_course import benchmark_results as br
+
+
+def _result(machine="cpu2-test", **sections):
+    result = {"schema": 1, "machine": {"id": machine, "description": "2 CPU cores, no GPU",
+                                        "cpu": "Test CPU", "cores": 2, "gpu": None,
+                                        "python": "3.11", "tensorflow": "2.x", "keras": "3.x",
+                                        "date": "2026-01-01"}}
+    result.update({"chapters": [], "imdb": [], "numpy_rnn": []})
+    result.update(sections)
+    return result
+
+
+def _imdb(cell, recipe, seconds, accuracy, epochs=2):
+    return {"cell": cell, "recipe": recipe, "epochs": epochs, "seconds_per_epoch": seconds,
+            "val_accuracy": accuracy, "train_size": 25000, "details": {}}
+
+
+def _write(folder, result):
+    (folder / f"{result['machine']['id']}.json").write_text(json.dumps(result), encoding="utf-8")
+
+
+def test_load_results_reads_every_machine_sorted_by_id(tmp_path):
+    _write(tmp_path, _result("zeta"))
+    _write(tmp_path, _result("alpha"))
+    results = br.load_results(tmp_path)
+    assert [r["machine"]["id"] for r in results] == ["alpha", "zeta"]
+
+
+def test_load_results_of_a_missing_folder_is_empty(tmp_path):
+    assert br.load_results(tmp_path / "nowhere") == []
+
+
+def test_load_results_rejects_other_schemas_and_bad_json(tmp_path):
+    bad = _result()
+    bad["schema"] = 2
+    _write(tmp_path, bad)
+    with pytest.raises(ValueError, match="schema must be 1"):
+        br.load_results(tmp_path)
+    (tmp_path / "cpu2-test.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        br.load_results(tmp_path)
+
+
+def test_load_results_rejects_a_non_path():
+    with pytest.raises(TypeError, match="folder must be a path"):
+        br.load_results(3)
+
+
+def test_chapter_seconds_finds_the_entry_and_says_none_when_missing():
+    chapters = [{"chapter": "06_imdb_sentiment", "mode": "quick", "seconds": 11.3,
+                 "data": "synthetic", "ok": True},
+                {"chapter": "06_imdb_sentiment", "mode": "full", "seconds": 99.0,
+                 "data": "synthetic", "ok": False}]
+    results = [_result(chapters=chapters)]
+    assert br.chapter_seconds(results, "06_imdb_sentiment", "quick") == pytest.approx(11.3)
+    # A failed run has no meaningful time; an unmeasured chapter has none either.
+    assert br.chapter_seconds(results, "06_imdb_sentiment", "full") is None
+    assert br.chapter_seconds(results, "03_numpy_rnn", "quick") is None
+    assert br.chapter_seconds(results, "06_imdb_sentiment", "quick", machine="other") is None
+    with pytest.raises(ValueError, match="mode must be"):
+        br.chapter_seconds(results, "06_imdb_sentiment", "slow")
+
+
+def test_imdb_comparison_computes_speedup_and_target():
+    result = _result(imdb=[_imdb("LSTM", "seeds", 30.0, 0.80), _imdb("LSTM", "fast", 10.0, 0.795),
+                           _imdb("SimpleRNN", "seeds", 20.0, 0.70),
+                           _imdb("SimpleRNN", "fast", 15.0, 0.72),
+                           _imdb("GRU", "seeds", 30.0, 0.80), _imdb("GRU", "fast", 10.0, 0.75)])
+    rows = {row["cell"]: row for row in br.imdb_comparison(result)}
+    assert [row["cell"] for row in br.imdb_comparison(result)] == ["SimpleRNN", "LSTM", "GRU"]
+    assert rows["LSTM"]["speedup"] == pytest.approx(3.0)
+    assert rows["LSTM"]["target_met"] is True  # 3x, half a point lower
+    assert rows["SimpleRNN"]["target_met"] is False  # not 2x faster
+    assert rows["GRU"]["target_met"] is False  # 5 points lower
+    assert rows["GRU"]["accuracy_change"] == pytest.approx(-0.05)
+
+
+def test_imdb_comparison_leaves_unmeasured_values_none():
+    rows = br.imdb_comparison(_result(imdb=[_imdb("GRU", "seeds", 30.0, 0.8)]))
+    assert rows[0]["fast_seconds_per_epoch"] is None
+    assert rows[0]["speedup"] is None and rows[0]["target_met"] is None
+
+
+def test_numpy_comparison_ratios_to_the_loop():
+    entries = [{"method": "python_loop", "sequences_per_second": 100.0},
+               {"method": "rnn_forward_batch", "sequences_per_second": 2500.0}]
+    rows = br.numpy_comparison(_result(numpy_rnn=entries))
+    assert [row["speedup"] for row in rows] == pytest.approx([1.0, 25.0])
+
+
+def test_merge_results_replaces_only_the_remeasured_entries():
+    old = _result(chapters=[{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 5.0},
+                            {"chapter": "06_imdb_sentiment", "mode": "quick", "seconds": 9.0}],
+                  imdb=[_imdb("GRU", "seeds", 30.0, 0.8)])
+    new = _result(chapters=[{"chapter": "06_imdb_sentiment", "mode": "quick", "seconds": 7.0}])
+    merged = br.merge_results(old, new)
+    assert br.chapter_seconds(merged, "03_numpy_rnn") == 5.0
+    assert br.chapter_seconds(merged, "06_imdb_sentiment") == 7.0
+    assert len(merged["chapters"]) == 2 and len(merged["imdb"]) == 1
+
+
+def test_markdown_report_shows_ratios_and_says_what_is_missing():
+    result = _result(imdb=[_imdb("LSTM", "seeds", 30.0, 0.80), _imdb("LSTM", "fast", 10.0, 0.80),
+                           _imdb("GRU", "seeds", 30.0, 0.80)],
+                     numpy_rnn=[{"method": "python_loop", "sequences_per_second": 100.0}])
+    text = br.markdown_report(result)
+    assert "| LSTM | 2 | 25000 | 30.0 | 10.0 | 3.00x | 0.800 | 0.800 | yes |" in text
+    assert "| GRU | 2 | 25000 | 30.0 | not measured | not measured |" in text
+    assert "1.0x" in text

@@ -1,0 +1,110 @@
+"""Smoke test of benchmarks/run.py (make bench): every kind of case, on tiny sizes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from rnn_course import benchmark_results
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _args(bench, *argv):
+    # Parse like main() does, without running anything.
+    parsed = {}
+
+    def fake_plan(args):
+        parsed["args"] = args
+        return []
+
+    original, bench.plan = bench.plan, fake_plan
+    try:
+        bench.main([*argv, "--output", "/nonexistent-never-written"])
+    finally:
+        bench.plan = original
+    return parsed["args"]
+
+
+def test_smoke_plan_has_every_kind_of_case(bench):
+    cases = bench.plan(_args(bench, "--smoke"))
+    assert {case["kind"] for case in cases} == {"chapter", "imdb", "numpy"}
+    imdb = [case for case in cases if case["kind"] == "imdb"]
+    # Seeds and fast alternate, each cell in its own process.
+    assert [case["recipe"] for case in imdb] == ["seeds", "fast"]
+    assert all(case["train_size"] <= 256 for case in imdb)
+
+
+def test_full_plan_times_chapters_in_both_modes_and_every_cell(bench):
+    cases = bench.plan(_args(bench, "--full", "--chapters", "03", "06", "--epochs", "2"))
+    chapters = [(c["chapter"], c["mode"]) for c in cases if c["kind"] == "chapter"]
+    assert chapters == [("03_numpy_rnn", "quick"), ("06_imdb_sentiment", "quick"),
+                        ("03_numpy_rnn", "full"), ("06_imdb_sentiment", "full")]
+    assert {c["cell"] for c in cases if c["kind"] == "imdb"} == {"SimpleRNN", "LSTM", "GRU"}
+    assert {c["epochs"] for c in cases if c["kind"] == "imdb"} == {2}
+    assert bench.case_environment(cases[2])["RNN_COURSE_QUICK"] == "0"
+
+
+def test_unknown_chapter_is_refused(bench):
+    with pytest.raises(SystemExit, match="no chapter starts with 99"):
+        bench.plan(_args(bench, "--chapters", "99"))
+
+
+def test_numpy_cases_run_in_children_and_merge_into_the_file(bench, tmp_path):
+    # An earlier run measured a chapter: a numpy-only run must keep it.
+    earlier = {"schema": 1, "machine": {"id": "smoke"}, "imdb": [], "numpy_rnn": [],
+               "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 9.0,
+                             "data": "synthetic", "ok": True}]}
+    (tmp_path / "smoke.json").write_text(json.dumps(earlier), encoding="utf-8")
+    assert bench.main(["--smoke", "--only", "numpy", "--machine-id", "smoke",
+                       "--output", str(tmp_path)]) == 0
+    (result,) = benchmark_results.load_results(tmp_path)
+    assert benchmark_results.chapter_seconds(result, "03_numpy_rnn") == 9.0
+    rows = {row["method"]: row for row in benchmark_results.numpy_comparison(result)}
+    assert set(rows) == {"python_loop", "rnn_forward_batch", "keras_simple_rnn"}
+    assert all(row["sequences_per_second"] > 0 for row in rows.values())
+    assert result["machine"]["cores"] >= 1 and result["machine"]["tensorflow"]
+    assert "NumPy RNN throughput" in (tmp_path / "smoke.md").read_text(encoding="utf-8")
+
+
+def _tiny_imdb(num_words=10000, source=None):
+    rng = np.random.default_rng(0)
+
+    def split(n):
+        x = np.empty(n, dtype=object)
+        x[:] = [[1, *rng.integers(3, num_words, size=rng.integers(5, 40)).tolist()]
+                for _ in range(n)]
+        return x, rng.integers(0, 2, size=n)
+
+    return split(64), split(64)
+
+
+def test_imdb_case_follows_the_schema(bench, monkeypatch):
+    # The real twin takes seconds to load; the case's logic does not need it.
+    monkeypatch.setattr("rnn_course.data.load_imdb", _tiny_imdb)
+    for recipe in ("seeds", "fast"):
+        entry = bench.run_imdb({"cell": "GRU", "recipe": recipe, "epochs": 1, "seed": 0,
+                                "train_size": 48, "validation_size": 32})
+        assert entry["cell"] == "GRU" and entry["recipe"] == recipe
+        assert entry["train_size"] == 48 and entry["seconds_per_epoch"] > 0
+        assert 0 <= entry["val_accuracy"] <= 1 and entry["details"]["batch_size"] > 0
+
+
+def test_chapter_case_executes_a_notebook(bench, tmp_path, monkeypatch):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    nbformat.write(notebook, tmp_path / "00_tiny.ipynb")
+    monkeypatch.setattr(bench, "CHAPTERS", tmp_path)
+    entry = bench.run_chapter({"chapter": "00_tiny", "mode": "quick", "data": "synthetic",
+                               "cell_timeout": 60})
+    assert entry["ok"] is True and entry["seconds"] > 0
