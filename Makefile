@@ -9,13 +9,15 @@ STAMP := $(VENV)/.installed-stamp
 # Tests always run in quick mode on the offline twins, whatever the shell says.
 TEST_ENV := RNN_COURSE_QUICK=1 RNN_COURSE_DATA=synthetic
 
-.PHONY: help venv book book-full test sync clean
+.PHONY: help venv book book-full test sync student bench clean
 
 help:
 	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
 	@echo "make book-full  the same with every chapter in full mode (the published site)"
 	@echo "make test   run every test in quick mode on the offline datasets"
 	@echo "make sync   regenerate every chapters/*.ipynb from its .md"
+	@echo "make student  student (no solutions) and teacher notebooks in _build/assign; CHAPTER=03 for one"
+	@echo "make bench  time chapters and training recipes on this machine (not a test); BENCH_ARGS=\"--full\" etc."
 	@echo "make clean  remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -43,6 +45,16 @@ test: $(STAMP)
 # The .md is the source: rewrite every .ipynb from it (not by timestamps).
 sync: $(STAMP)
 	$(BIN)/python tools/sync_notebooks.py
+
+# Notebooks to hand out: solutions replaced by TODO stubs (see instructor_guide.md).
+student: $(STAMP)
+	$(BIN)/python -m rnn_course.assign --out _build/assign $(if $(CHAPTER),--chapter $(CHAPTER))
+
+# Timings of this machine into benchmarks/results/<machine>.json and .md (see
+# benchmarks/README.md): not a test, and long (about 40 minutes on two quiet CPU cores).
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--only imdb --epochs 2".
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build
