@@ -25,8 +25,6 @@ from tests.helpers import CHAPTERS, ROOT, chapter_sources
 
 SOURCES = chapter_sources()
 IDS = [path.stem for path in SOURCES]
-# The appendix on fast training is being written; it may have no exercise yet.
-STUB_CHAPTERS = {"A1_fast_training"}
 
 # Solution regions of a chapter's .md, found here independently of rnn_course.assign.
 _GATED = re.compile(r"^:::\{solution-start\}.*?^:::\{solution-end\}\n:::$", re.M | re.S)
@@ -98,8 +96,7 @@ def test_student_version_keeps_every_check_cell(md, exported):
 def test_every_chapter_calls_a_checker(md):
     notebook = assign.chapter_notebook(md)
     chapter = assign.read_exercises(notebook, md.name)
-    if md.stem in STUB_CHAPTERS and not chapter.exercises:
-        pytest.skip(f"{md.stem} is a stub without exercises")
+    assert chapter.exercises, f"{md.stem}: no exercise"
     from rnn_course import checks
 
     called = {node.func.id for cell in _cells_tagged(notebook, assign.CHECK_TAG)

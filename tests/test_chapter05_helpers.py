@@ -121,7 +121,7 @@ def test_checker_does_not_blame_inputs_when_features_equal_units(capsys):
         (RIGHT[:2], "Expected 3 counts"),
         (RIGHT + [10], "Expected 3 counts"),
         ("4672, 3104, 784", "got str"),
-        (None, "got NoneType"),
+        (None, "Not written yet"),
         ([RIGHT[0], "3104", RIGHT[2]], "Layer 2: expected a number"),
         ([True, RIGHT[1], RIGHT[2]], "Layer 1: expected a number"),
     ],

@@ -3,7 +3,10 @@
 The ``.md`` is the source of truth; the ``.ipynb`` is rewritten from it
 whatever the timestamps say, with no outputs and with cell ids derived from
 the chapter name and cell position, so that regenerating an unchanged chapter
-gives a byte-identical file (random ids would change on every run).
+gives a byte-identical file (random ids would change on every run). The
+conversion is :func:`rnn_course.assign.chapter_notebook` and
+:func:`rnn_course.assign.notebook_text`, the same that writes the teacher
+versions, so run this in the course's environment (``make sync``).
 
 Usage: ``python tools/sync_notebooks.py [--check] [chapters/NN_name.md ...]``
 """
@@ -14,17 +17,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import jupytext
+from rnn_course import assign
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 
 def notebook_text(md: Path) -> str:
     """The ``.ipynb`` JSON text that ``md`` must be paired with."""
-    notebook = jupytext.read(md)
-    for index, cell in enumerate(notebook.cells):
-        cell["id"] = f"{md.stem[:50]}-{index:03d}"
-    return jupytext.writes(notebook, fmt="ipynb")
+    return assign.notebook_text(assign.chapter_notebook(md))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,12 +31,15 @@ import ast
 import copy
 import itertools
 import json
+import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from rnn_course import _validate
 
 #: Tag of the code cells of a solution (inside ``solution-start``/``solution-end``).
 SOLUTION_TAG = "solution"
@@ -59,18 +62,67 @@ class AssignError(ValueError):
 
 
 # --------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------
+
+
+def _path(name: str, value: Any) -> Path:
+    """``value`` as a ``Path``, or a one-line TypeError."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path, got {type(value).__name__}.")
+    return Path(value)
+
+
+def _chapter_file(name: str, value: Any) -> Path:
+    """The path of an existing chapter file, or a one-line error."""
+    path = _path(name, value)
+    if not path.is_file():
+        raise AssignError(f"{name}: no chapter file at {str(path)[:120]}.")
+    return path
+
+
+def _paths(name: str, value: Any, exist: bool = False) -> list[Path]:
+    """A non-empty list of paths (of existing chapter files when ``exist``)."""
+    if isinstance(value, (str, bytes, os.PathLike)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of chapter paths, got {type(value).__name__}.")
+    items = list(value)
+    if not items:
+        raise ValueError(f"{name} is empty: pass at least one chapter.")
+    check = _chapter_file if exist else _path
+    return [check(f"{name}[{i}]", item) for i, item in enumerate(items)]
+
+
+def _notebook(name: str, value: Any) -> Any:
+    """A notebook (an ``nbformat`` node with cells), or a one-line TypeError."""
+    import nbformat
+
+    if not isinstance(value, nbformat.NotebookNode) or not isinstance(value.get("cells"), list):
+        raise TypeError(f"{name} must be a notebook from chapter_notebook, "
+                        f"got {type(value).__name__}.")
+    return value
+
+
+def _results(results: Any) -> list[dict]:
+    """Benchmark results as :func:`rnn_course.benchmark_results.load_results` gives them."""
+    from rnn_course.benchmark_results import _check_results
+
+    return _check_results(results)
+
+
+# --------------------------------------------------------------------------
 # Reading a chapter
 # --------------------------------------------------------------------------
 
 
 def chapter_notebook(md: Path) -> Any:
-    """The chapter ``md`` as a notebook, exactly as ``tools/sync_notebooks.py`` writes it.
+    """The chapter ``md`` as a notebook: ``tools/sync_notebooks.py`` writes ``.ipynb`` from it.
 
     Cell ids are derived from the chapter name and the cell position, so the
     notebook written from it is byte-identical to the committed ``.ipynb``.
     """
     import jupytext
 
+    md = _chapter_file("md", md)
     notebook = jupytext.read(md)
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"{md.stem[:50]}-{index:03d}"
@@ -81,7 +133,7 @@ def notebook_text(notebook: Any) -> str:
     """The ``.ipynb`` JSON text of ``notebook`` (the format of the committed files)."""
     import jupytext
 
-    return jupytext.writes(notebook, fmt="ipynb")
+    return jupytext.writes(_notebook("notebook", notebook), fmt="ipynb")
 
 
 def _tags(cell: Any) -> list[str]:
@@ -148,6 +200,8 @@ def read_exercises(notebook: Any, name: str = "chapter") -> ChapterExercises:
             cell tagged ``solution`` lies outside a solution block), a check
             cell lies inside one, or a block is not closed.
     """
+    notebook = _notebook("notebook", notebook)
+    name = _validate.text("name", name)
     exercises: list[Exercise] = []
     by_label: dict[str, Exercise] = {}
     pieces: list[_Piece] = []
@@ -364,7 +418,12 @@ def solution_stub(sources: Sequence[str], needed: Iterable[str] = (), label: str
     Returns:
         The stub's source.
     """
-    needed = set(needed)
+    sources = _validate.strings("sources", sources, allow_empty=True)
+    needed = set(_validate.strings("needed", needed, allow_empty=True))
+    if not all(name.isidentifier() for name in needed):
+        bad = next(name for name in sorted(needed) if not name.isidentifier())
+        raise ValueError(f"needed must hold Python names, got {bad!r:.60}.")
+    label = _validate.text("label", label)
     checked = bool(needed)
     exercise = f" (exercise {label})" if label else ""
     then = ", then run the check cell below" if checked else ""
@@ -431,6 +490,9 @@ def student_notebook(chapter: ChapterExercises) -> Any:
     """
     import nbformat
 
+    if not isinstance(chapter, ChapterExercises):
+        raise TypeError(f"chapter must be a ChapterExercises from read_exercises, "
+                        f"got {type(chapter).__name__}.")
     source = chapter.notebook
     cells = source.cells
     by_label = {exercise.label: exercise for exercise in chapter.exercises}
@@ -528,6 +590,11 @@ def chapter_info(md: Path, labels: dict[str, str] | None = None) -> ChapterInfo:
         labels: Chapter label -> chapter number, to turn ``{ref}`` links in
             the prerequisites into dependencies.
     """
+    md = _chapter_file("md", md)
+    if labels is not None and (not isinstance(labels, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in labels.items())):
+        raise TypeError("labels must be a dict of chapter labels to chapter numbers (strings), "
+                        f"got {type(labels).__name__}.")
     text = md.read_text(encoding="utf-8")
     notebook = chapter_notebook(md)
     chapter = read_exercises(notebook, md.name)
@@ -623,7 +690,17 @@ def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict]) -> st
     """The generated part of the instructor guide, markers included."""
     from rnn_course.benchmark_results import chapter_seconds
 
-    cpu, gpu = _machines(results)
+    if isinstance(infos, (str, bytes, Mapping)) or not isinstance(infos, Iterable):
+        raise TypeError(f"infos must be a list of ChapterInfo from chapter_info, "
+                        f"got {type(infos).__name__}.")
+    infos = list(infos)
+    if not infos:
+        raise ValueError("infos is empty: pass at least one chapter's ChapterInfo.")
+    for i, info in enumerate(infos):
+        if not isinstance(info, ChapterInfo):
+            raise TypeError(f"infos[{i}] must be a ChapterInfo from chapter_info, "
+                            f"got {type(info).__name__}.")
+    cpu, gpu = _machines(_results(results))
     lines = [GUIDE_BEGIN, "", "## The chapters at a glance", ""]
     if cpu is None:
         lines.append("Run times: not measured yet. `make bench` measures them; then "
@@ -681,6 +758,9 @@ def render_guide(text: str, mds: Sequence[Path], results: list[dict]) -> str:
     Raises:
         AssignError: the guide lacks the two marker comments.
     """
+    text = _validate.text("text", text)
+    mds = _paths("mds", mds, exist=True)
+    results = _results(results)
     start, end = text.find(GUIDE_BEGIN), text.find(GUIDE_END)
     if start < 0 or end < start:
         raise AssignError(f"the guide has no generated part: add the lines {GUIDE_BEGIN!r} "
@@ -699,7 +779,10 @@ def write_guide(path: Path, mds: Sequence[Path], results_folder: Path | None = N
     """Rewrite the generated part of the guide at ``path``; return ``path``."""
     from rnn_course.benchmark_results import load_results
 
-    path = Path(path)
+    path = _path("path", path)
+    mds = _paths("mds", mds, exist=True)
+    if results_folder is not None:
+        results_folder = _path("results_folder", results_folder)
     if not path.is_file():
         raise AssignError(f"no instructor guide at {path}.")
     text = path.read_text(encoding="utf-8")
@@ -720,7 +803,7 @@ def chapter_sources(source: Path = DEFAULT_SOURCE) -> list[Path]:
     Raises:
         AssignError: ``source`` is not a folder or holds no chapter.
     """
-    source = Path(source)
+    source = _path("source", source)
     if not source.is_dir():
         raise AssignError(f"no chapters folder at {source}.")
     mds = sorted(source.glob("*.md"))
@@ -735,6 +818,9 @@ def select_chapters(mds: Sequence[Path], wanted: Sequence[str] | None) -> list[P
     Raises:
         AssignError: a name matches no chapter, or several.
     """
+    mds = _paths("mds", mds)
+    if wanted is not None:
+        wanted = _validate.strings("wanted", wanted, allow_empty=True)
     if not wanted:
         return list(mds)
     chosen = []
@@ -753,6 +839,7 @@ def select_chapters(mds: Sequence[Path], wanted: Sequence[str] | None) -> list[P
 
 def export_chapter(md: Path, out: Path) -> tuple[Path, Path]:
     """Write ``out/student/<name>.ipynb`` and ``out/teacher/<name>.ipynb`` for one chapter."""
+    md, out = _chapter_file("md", md), _path("out", out)
     notebook = chapter_notebook(md)
     chapter = read_exercises(notebook, md.name)
     paths = []

@@ -70,6 +70,10 @@ def _check_result(result, origin: str) -> dict:
             missing = [key for key in _KEYS[section] if key not in entry]
             if missing:
                 raise ValueError(f"{origin}: an entry of {section} lacks {', '.join(missing)}.")
+            for key in _KEYS[section]:
+                if not isinstance(entry[key], str):
+                    raise ValueError(f"{origin}: {key} of an entry of {section} must be a "
+                                     f"string, got {entry[key]!r:.40}.")
     return result
 
 
@@ -79,6 +83,9 @@ def load_result(path: str | os.PathLike) -> dict:
     Raises:
         ValueError: the file is not a results file of schema :data:`SCHEMA`.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the path of a results .json file, "
+                        f"got {type(path).__name__}.")
     path = Path(path)
     try:
         result = json.loads(path.read_text(encoding="utf-8"))
@@ -107,12 +114,24 @@ def load_results(folder: str | os.PathLike | None = None) -> list[dict]:
     return sorted(results, key=lambda result: result["machine"]["id"])
 
 
-def _check_results(results) -> list[dict]:
+def _check_results(results, name: str = "results") -> list[dict]:
     if isinstance(results, dict):
         results = [results]
     if not isinstance(results, list):
-        raise TypeError(f"results must be a list from load_results, got {type(results).__name__}.")
-    return [_check_result(result, "results") for result in results]
+        raise TypeError(f"{name} must be a list from load_results, got {type(results).__name__}.")
+    return [_check_result(result, name) for result in results]
+
+
+def _one_result(result) -> dict:
+    """One machine's results (a list stands for its first element), checked."""
+    if not isinstance(result, (dict, list)):
+        raise TypeError("result must be one machine's results, an element of load_results(), "
+                        f"got {type(result).__name__}.")
+    results = _check_results(result, "result")
+    if not results:
+        raise ValueError("result is empty: pass one machine's results, an element of "
+                         "load_results().")
+    return results[0]
 
 
 def _machines(results, machine: str | None) -> list[dict]:
@@ -147,13 +166,19 @@ def chapter_seconds(results, chapter: str, mode: str = "quick",
     """
     if not isinstance(chapter, str):
         raise TypeError(f"chapter must be a notebook stem string, got {type(chapter).__name__}.")
-    if mode not in ("quick", "full"):
-        raise ValueError(f"mode must be 'quick' or 'full', got {mode!r}.")
+    if not isinstance(mode, str) or mode not in ("quick", "full"):
+        raise ValueError(f"mode must be 'quick' or 'full', got {mode!r:.60}.")
     for result in _machines(results, machine):
         for entry in result["chapters"]:
             if entry["chapter"] == chapter and entry["mode"] == mode and entry.get("ok", True):
                 return _number(entry.get("seconds"))
     return None
+
+
+def _count(value) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
 
 
 def _ratio(numerator, denominator) -> float | None:
@@ -177,7 +202,7 @@ def imdb_comparison(result: dict) -> list[dict]:
         else whether the fast recipe is :data:`TARGET_SPEEDUP` times faster
         per epoch at an accuracy at most :data:`ACCURACY_TOLERANCE` lower.
     """
-    result = _check_results(result)[0]
+    result = _one_result(result)
     by_cell: dict[str, dict[str, dict]] = {}
     for entry in result["imdb"]:
         by_cell.setdefault(entry["cell"], {})[entry["recipe"]] = entry
@@ -185,8 +210,8 @@ def imdb_comparison(result: dict) -> list[dict]:
     rows = []
     for cell in order:
         seeds, fast = by_cell[cell].get("seeds", {}), by_cell[cell].get("fast", {})
-        row = {"cell": cell, "epochs": seeds.get("epochs", fast.get("epochs")),
-               "train_size": seeds.get("train_size", fast.get("train_size"))}
+        row = {"cell": cell, "epochs": _count(seeds.get("epochs", fast.get("epochs"))),
+               "train_size": _count(seeds.get("train_size", fast.get("train_size")))}
         for name, entry in (("seeds", seeds), ("fast", fast)):
             row[f"{name}_seconds_per_epoch"] = _number(entry.get("seconds_per_epoch"))
             row[f"{name}_val_accuracy"] = _number(entry.get("val_accuracy"))
@@ -209,7 +234,7 @@ def numpy_comparison(result: dict) -> list[dict]:
         Rows ``{"method", "sequences_per_second", "speedup", ...sizes}``;
         ``speedup`` is ``None`` when the ``python_loop`` entry is missing.
     """
-    result = _check_results(result)[0]
+    result = _one_result(result)
     baseline = next((_number(e.get("sequences_per_second")) for e in result["numpy_rnn"]
                      if e["method"] == "python_loop"), None)
     rows = []
@@ -247,7 +272,7 @@ def _cell(value, spec: str, suffix: str = "") -> str:
 
 def machine_line(result: dict) -> str:
     """One sentence on the machine that produced ``result``."""
-    machine = _check_results(result)[0]["machine"]
+    machine = _one_result(result)["machine"]
     return (f"{machine.get('description', machine['id'])} (CPU: {machine.get('cpu', '?')}, "
             f"GPU: {machine.get('gpu') or 'none'}; Python {machine.get('python', '?')}, "
             f"TensorFlow {machine.get('tensorflow', '?')}, Keras {machine.get('keras', '?')}; "
@@ -256,7 +281,7 @@ def machine_line(result: dict) -> str:
 
 def chapters_markdown(result: dict) -> str:
     """The chapters' execution times as a Markdown table ("" when none was measured)."""
-    result = _check_results(result)[0]
+    result = _one_result(result)
     if not result["chapters"]:
         return ""
     lines = ["| chapter | quick (s) | full (s) |", "|---|---:|---:|"]
@@ -306,7 +331,7 @@ def numpy_markdown(result: dict) -> str:
 
 def markdown_report(result: dict) -> str:
     """One machine's results as Markdown: what ``make bench`` prints and writes."""
-    result = _check_results(result)[0]
+    result = _one_result(result)
     lines = [f"# Benchmark on {result['machine']['id']}", "", machine_line(result), ""]
     for title, table in (("Chapter execution time", chapters_markdown(result)),
                          ("IMDB: the seeds' recipe against the fast one", imdb_markdown(result)),

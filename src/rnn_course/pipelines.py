@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from rnn_course import _validate
 from rnn_course.sentiment import review_lengths
 
 __all__ = [
@@ -69,17 +70,17 @@ def _seed(value: Any) -> int:
     return int(value)
 
 
-def _labels(labels: Any, n: int) -> np.ndarray:
+def _labels(labels: Any, n: int, name: str = "labels") -> np.ndarray:
     """0/1 labels as float32 ``(n,)``, or a one-line error."""
     try:
         y = np.asarray(labels, dtype=np.float32)
     except (TypeError, ValueError):
-        raise TypeError(f"labels must be an array of 0/1 numbers, got {type(labels).__name__}.")\
+        raise TypeError(f"{name} must be an array of 0/1 numbers, got {type(labels).__name__}.")\
             from None
     if y.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},), one per review, got {y.shape}.")
+        raise ValueError(f"{name} must have shape ({n},), one per review, got {y.shape}.")
     if not np.isin(y, (0, 1)).all():
-        raise ValueError("labels must be 0 or 1.")
+        raise ValueError(f"{name} must be 0 or 1.")
     return y
 
 
@@ -89,21 +90,43 @@ def _share(name: str, value: Any) -> float:
     return float(value)
 
 
-def _lengths(sequences: Any) -> np.ndarray:
+def _review_lengths(sequences: Any, name: str) -> np.ndarray:
+    """:func:`review_lengths`, its errors naming the argument ``name``."""
+    try:
+        return review_lengths(sequences)
+    except (TypeError, ValueError) as error:
+        raise type(error)(str(error).replace("sequences", name, 1)) from None
+
+
+def _lengths(sequences: Any, name: str) -> np.ndarray:
     """Review lengths from reviews (lists of ids) or from an int array of lengths."""
     if isinstance(sequences, np.ndarray) and sequences.dtype.kind in "iu":
         lengths = sequences.astype(np.int64).ravel()
         if lengths.size == 0 or lengths.min() < 0:
-            raise ValueError("lengths must be a non-empty array of non-negative integers.")
+            raise ValueError(f"{name} must be a non-empty array of non-negative integers.")
         return lengths
-    return review_lengths(sequences)
+    return _review_lengths(sequences, name)
+
+
+def _reviews(sequences: Any, name: str) -> np.ndarray:
+    """Lengths of reviews that hold non-negative integer ids, or a one-line error."""
+    lengths = _review_lengths(sequences, name)
+    for i, review in enumerate(sequences):
+        try:
+            ids = np.asarray(review)
+        except (TypeError, ValueError):
+            ids = np.asarray([None])
+        if ids.size and (ids.ndim != 1 or ids.dtype.kind not in "iu" or ids.min() < 0):
+            raise ValueError(f"{name}[{i}] must be a list of non-negative integer ids, "
+                             f"got {review!r:.60}.")
+    return lengths
 
 
 def _boundaries(boundaries: Any, maxlen: int) -> list[int]:
     """Check bucket edges and keep those below ``maxlen`` (the last bucket ends there)."""
     if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
         raise TypeError(f"boundaries must be a list of lengths, got {type(boundaries).__name__}.")
-    edges = [_positive_int("each boundary", b) for b in boundaries]
+    edges = [_positive_int(f"boundaries[{i}]", b) for i, b in enumerate(boundaries)]
     if any(b >= a for a, b in zip(edges[1:], edges)):
         raise ValueError(f"boundaries must increase strictly, got {list(boundaries)!r}.")
     return [b for b in edges if b < maxlen]
@@ -135,7 +158,7 @@ def length_cut(sequences: Any, coverage: float = 0.9, multiple: int = 10) -> int
     """
     coverage = _share("coverage", coverage)
     multiple = _positive_int("multiple", multiple)
-    lengths = _lengths(sequences)
+    lengths = _lengths(sequences, "sequences")
     # The k-th shortest review, k = ceil(coverage * n): the first length with
     # at least that share of reviews at or below it.
     k = max(math.ceil(coverage * lengths.size - 1e-9), 1)
@@ -166,7 +189,7 @@ def bucket_batches(lengths: np.ndarray, boundaries: Sequence[int], batch_size: i
     Returns:
         A list of int arrays; together they hold every index once.
     """
-    lengths = _lengths(lengths)
+    lengths = _lengths(lengths, "lengths")
     batch_size = _positive_int("batch_size", batch_size)
     edges = _boundaries(boundaries, int(lengths.max()) + 1)
     if rng is not None and not isinstance(rng, np.random.Generator):
@@ -199,12 +222,13 @@ def padding_share(lengths: Any, maxlen: int, batch_size: int,
     Returns:
         Padded steps over all steps, between 0 and 1.
     """
-    lengths = np.minimum(_lengths(lengths), _positive_int("maxlen", maxlen))
+    lengths = np.minimum(_lengths(lengths, "lengths"), _positive_int("maxlen", maxlen))
     batch_size = _positive_int("batch_size", batch_size)
+    seed = _seed(seed)
     if boundaries is None:
         return float(1 - lengths.sum() / (lengths.size * maxlen))
     edges = _boundaries(boundaries, maxlen)
-    batches = bucket_batches(lengths, edges, batch_size, np.random.default_rng(_seed(seed)))
+    batches = bucket_batches(lengths, edges, batch_size, np.random.default_rng(seed))
     steps = sum(batch.size * int(lengths[batch].max()) for batch in batches)
     return float(1 - lengths.sum() / steps)
 
@@ -266,10 +290,12 @@ def bucketed_dataset(
     maxlen = _positive_int("maxlen", maxlen)
     batch_size = _positive_int("batch_size", batch_size)
     seed = _seed(seed)
-    if padding not in ("pre", "post"):
-        raise ValueError(f"padding must be 'pre' or 'post', got {padding!r}.")
+    if not isinstance(padding, str) or padding not in ("pre", "post"):
+        raise ValueError(f"padding must be 'pre' or 'post', got {padding!r:.60}.")
+    shuffle = _validate.flag("shuffle", shuffle)
+    pad_to_boundary = _validate.flag("pad_to_boundary", pad_to_boundary)
     edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)
-    lengths = np.minimum(review_lengths(sequences), maxlen)
+    lengths = np.minimum(_reviews(sequences, "sequences"), maxlen)
     y = _labels(labels, lengths.size)
     # Every review padded once to the cut, text against the side the batch
     # keeps: a batch is then one slice of this matrix.
@@ -411,6 +437,9 @@ def steady_seconds(epoch_seconds: Sequence[float]) -> float:
     if isinstance(epoch_seconds, (str, bytes)) or not isinstance(epoch_seconds, Sequence) \
             or not epoch_seconds:
         raise ValueError("epoch_seconds must be a non-empty list of seconds.")
+    seconds = _validate.finite_array("epoch_seconds", list(epoch_seconds), ndim=1)
+    if (seconds < 0).any():
+        raise ValueError(f"epoch_seconds must not be negative, got {float(seconds.min())!r}.")
     later = list(epoch_seconds[1:]) or list(epoch_seconds)
     return float(np.median(later))
 
@@ -446,12 +475,14 @@ def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val:
     from rnn_course.experiments import EpochTimer
     from rnn_course.models import build_text_classifier
 
-    if recipe not in RECIPES:
-        raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r}.")
+    if not isinstance(recipe, str) or recipe not in RECIPES:
+        raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r:.60}.")
+    if not isinstance(cell, str) or cell not in ("simple_rnn", "lstm", "gru"):
+        raise ValueError(f"cell must be 'simple_rnn', 'lstm' or 'gru', got {cell!r:.60}.")
     epochs = _positive_int("epochs", epochs)
     seed = _seed(seed)
-    y_train = _labels(y_train, review_lengths(x_train).size)
-    y_val = _labels(y_val, review_lengths(x_val).size)
+    y_train = _labels(y_train, _reviews(x_train, "x_train").size, "y_train")
+    y_val = _labels(y_val, _reviews(x_val, "x_val").size, "y_val")
     if batch_size is None:
         batch_size = RECIPES[recipe]["batch_size"]
     batch_size = _positive_int("batch_size", batch_size)
@@ -521,7 +552,7 @@ def plot_padding(lengths: Any, maxlen: int, batch_size: int = 256,
     rows = _positive_int("rows", rows)
     batch_size = _positive_int("batch_size", batch_size)
     seed = _seed(seed)
-    lengths = np.minimum(_lengths(lengths), maxlen)
+    lengths = np.minimum(_lengths(lengths, "lengths"), maxlen)
     edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)
     rng = np.random.default_rng(seed)
     fixed = rng.choice(lengths, size=rows, replace=lengths.size < rows)
