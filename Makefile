@@ -30,7 +30,7 @@ venv: $(STAMP)
 
 # A preview in quick mode: every chapter runs in well under a minute, so the
 # whole book builds in a few minutes. The published site is `make book-full`:
-# full-size training takes tens of minutes on two CPU cores.
+# full-size training takes about a quarter of an hour on two CPU cores.
 book: $(STAMP)
 	RNN_COURSE_QUICK=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Open _build/html/index.html in a browser."
