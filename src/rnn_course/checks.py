@@ -140,6 +140,11 @@ def _checker(check: Callable[..., bool]) -> Callable[..., bool]:
     return wrapper
 
 
+def _not_a_function(answer: Any) -> str:
+    """The one line that tells a student to pass the function, not ``answer``."""
+    return f"Pass your function itself, not {type(answer).__name__}."
+
+
 def _call_student(
     student_fn: Any, args: tuple, where: str
 ) -> tuple[Any, str | None]:
@@ -149,7 +154,7 @@ def _call_student(
     ``NotImplementedError``), is not a function, or raised an error.
     """
     if not callable(student_fn):
-        return None, f"Pass your function itself, not {type(student_fn).__name__}."
+        return None, _not_a_function(student_fn)
     try:
         return student_fn(*args), None
     except NotImplementedError:
@@ -314,9 +319,7 @@ def check_rnn_forward(
         ``True`` when every output matches, ``False`` otherwise.
     """
     if not callable(student_fn):
-        return _report(
-            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
-        )
+        return _report(False, _not_a_function(student_fn), verbose)
     rng = np.random.default_rng(seed)
     for batch, timesteps, features, units in _CASES:
         inputs, W, U, b = _random_case(rng, batch, timesteps, features, units)
@@ -436,9 +439,7 @@ def check_rnn_backward(
         ``True`` when every gradient matches, ``False`` otherwise.
     """
     if not callable(student_fn):
-        return _report(
-            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
-        )
+        return _report(False, _not_a_function(student_fn), verbose)
     rng = np.random.default_rng(seed)
     for batch, timesteps, features, units in _CASES:
         inputs, W, U, b = _random_case(rng, batch, timesteps, features, units)
@@ -1104,9 +1105,7 @@ def check_gru_forward(
         ``True`` when every output matches, ``False`` otherwise.
     """
     if not callable(student_fn):
-        return _report(
-            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
-        )
+        return _report(False, _not_a_function(student_fn), verbose)
     rng = np.random.default_rng(seed)
     for batch, timesteps, features, units in _CASES:
         inputs = rng.standard_normal((batch, timesteps, features))
@@ -1396,9 +1395,7 @@ def check_review_encoder(
     ):
         raise ValueError(f"num_words must be an integer of at least 4 or None, got {num_words!r}.")
     if not callable(student_fn):
-        return _report(
-            False, f"Pass your function itself, not {type(student_fn).__name__}.", verbose
-        )
+        return _report(False, _not_a_function(student_fn), verbose)
     probes = _encoder_probes(word_index, num_words)
     answers = []
     for text in probes:
