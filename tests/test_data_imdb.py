@@ -212,80 +212,51 @@ def test_statistics_look_like_imdb(twin_all_words, twin_index):
 
 
 # --------------------------------------------------------------------------
-# 2. Word order matters
+# 2. The twin teaches the real reviews' lessons
 
 
-def test_bag_of_words_loses_to_an_lstm(use_shared_cache):
-    """A bag of words scores clearly below a small LSTM on the same reviews.
+def _vote_accuracy(reviews, labels, index, negations: bool) -> float:
+    """Accuracy of counting sentiment adjectives, with or without their negations."""
+    sign = np.zeros(max(index.values()) + 4, dtype=np.int64)
+    for word in synthetic_imdb.POSITIVE:
+        sign[index[word] + 3] = 1
+    for word in synthetic_imdb.NEGATIVE:
+        sign[index[word] + 3] = -1
+    negators = np.zeros_like(sign, dtype=bool)
+    for word, _ in synthetic_imdb.NEGATIONS + synthetic_imdb.INNER_NEGATIONS:
+        negators[index[word] + 3] = True
+    right = 0
+    for review, label in zip(reviews, labels):
+        ids = np.asarray(review)
+        votes = sign[ids]
+        if negations:
+            before = np.zeros_like(negators[ids])
+            before[1:] |= negators[ids][:-1]
+            before[2:] |= negators[ids][:-2]
+            votes = np.where(before & (votes != 0), -votes, votes)
+        right += (votes.sum() > 0) == bool(label)
+    return right / len(labels)
 
-    4,000 training reviews (1,000 more to pick the LSTM's best epoch), 2,000
-    test reviews, the 1,000 most frequent words (all 40 sentiment adjectives
-    rank far above 1,000, and a small vocabulary stops the LSTM from
-    memorising rare words of so few reviews). The bag of words (logistic
-    regression on log word counts) sees whole reviews; the LSTM (Embedding 32
-    -> LSTM 32 -> Dense) only their last 200 words.
 
-    Measured on 2 shared CPU cores: bag of words 0.705, LSTM 0.90 (0.83 to
-    0.92 over six seeds: it needs a few epochs to learn the negations); about
-    35 s in all.
+def test_words_carry_most_of_the_label_and_order_adds_negations(use_shared_cache):
+    """Like the real IMDB: the words alone say most, reading in order says more.
+
+    On the real reviews a bag of words reaches about 0.88 and an LSTM about
+    0.89. On the twin, counting its sentiment adjectives (no learning at
+    all) gets most reviews right, and attaching each negation to the
+    adjective after it, which only a reader of word order can do, gets more
+    right, a little, as on the real reviews. Measured on 5,000 reviews: 0.918
+    without the negations, 0.930 with them.
     """
-    import keras
-
-    started = time.perf_counter()
-    num_words, maxlen, n_train, n_val, n_test = 1000, 200, 4000, 1000, 2000
-    (x_train, y_train), (x_test, y_test) = load_imdb(num_words=num_words, source="synthetic")
+    (x_train, y_train), _ = load_imdb(num_words=None, source="synthetic")
     index = imdb_word_index(source="synthetic")
-    adjectives = synthetic_imdb.POSITIVE + synthetic_imdb.NEGATIVE
-    assert max(index[w] for w in adjectives) + 3 < num_words
-    x_val, y_val = x_train[n_train:n_train + n_val], y_train[n_train:n_train + n_val]
-    x_train, y_train = x_train[:n_train], y_train[:n_train]
-    x_test, y_test = x_test[:n_test], y_test[:n_test]
-
-    def counts(reviews):
-        out = np.zeros((len(reviews), num_words), dtype="float32")
-        for row, review in enumerate(reviews):
-            np.add.at(out[row], review, 1.0)
-        return np.log1p(out)
-
-    keras.utils.set_random_seed(0)
-    bag = keras.Sequential(
-        [keras.Input((num_words,)), keras.layers.Dense(1, activation="sigmoid")]
-    )
-    bag.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    bag.fit(counts(x_train), y_train, epochs=10, batch_size=64, verbose=0)
-    bag_accuracy = bag.evaluate(counts(x_test), y_test, verbose=0)[1]
-
-    keras.utils.set_random_seed(0)
-
-    def pad(reviews):
-        return keras.utils.pad_sequences(reviews, maxlen=maxlen)
-
-    lstm = keras.Sequential([
-        keras.Input((maxlen,)),
-        keras.layers.Embedding(num_words, 32),
-        keras.layers.LSTM(32),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    # A high learning rate learns the negations within the budget; clipping
-    # and keeping the best epoch tame its occasional dips.
-    lstm.compile(
-        optimizer=keras.optimizers.Adam(0.01, clipnorm=1.0),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    best_epoch = keras.callbacks.EarlyStopping(
-        monitor="val_accuracy", patience=7, restore_best_weights=True
-    )
-    lstm.fit(
-        pad(x_train), y_train, epochs=7, batch_size=64, verbose=0,
-        validation_data=(pad(x_val), y_val), callbacks=[best_epoch],
-    )
-    lstm_accuracy = lstm.evaluate(pad(x_test), y_test, verbose=0)[1]
-
-    seconds = time.perf_counter() - started
-    print(f"bag of words {bag_accuracy:.3f}, LSTM {lstm_accuracy:.3f}, {seconds:.0f} s")
-    assert 0.55 < bag_accuracy < 0.8
-    assert lstm_accuracy >= bag_accuracy + 0.08
+    reviews, labels = x_train[:5000], y_train[:5000]
+    plain = _vote_accuracy(reviews, labels, index, negations=False)
+    ordered = _vote_accuracy(reviews, labels, index, negations=True)
+    print(f"adjective count {plain:.3f}, with negations {ordered:.3f}")
+    assert 0.85 <= plain <= 0.95
+    assert ordered >= plain + 0.005
+    assert ordered <= 1 - synthetic_imdb.LABEL_NOISE + 0.02
 
 
 # --------------------------------------------------------------------------
