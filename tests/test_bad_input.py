@@ -60,6 +60,8 @@ EXEMPT_FAMILIES = {
 EXEMPT = {
     "rnn_course.config.is_quick": "takes no input (reads RNN_COURSE_QUICK, tested in test_config)",
     "rnn_course.config.pick": "returns one of two values of any type, by design",
+    "rnn_course.data.provenance.data_and_mode": "takes *datasets, each checked as in "
+                                                "loaded_from (tests/test_provenance.py)",
     "rnn_course.cell_diagrams.draw_lstm_cell": "takes no input",
     "rnn_course.diagrams.draw_sequence_families": "takes no input",
     "rnn_course.diagrams.FamilyDiagram": "a record of drawing data built by the module itself",
@@ -669,6 +671,20 @@ case("rnn_course.data.synthetic_cifar10.load_data", {"n_train": 2, "n_test": 2},
      n_train=SIZE0, n_test=SIZE0, seed=bad_int(minimum=0))
 case("rnn_course.data.synthetic_imdb.generate_imdb_twin", {"n_train": 4, "n_test": 4},
      n_train=bad_int(), n_test=bad_int(), seed=bad_int(minimum=0))
+DATASET = st.sampled_from(["mnist", "", 3, None, ["imdb"]])
+
+
+def _recorded_imdb() -> dict[str, Any]:
+    from rnn_course.data.provenance import record_origin
+
+    record_origin("imdb", "synthetic")
+    return {"dataset": "imdb"}
+
+
+case("rnn_course.data.provenance.record_origin", {"dataset": "imdb", "origin": "synthetic"},
+     dataset=DATASET, origin=st.sampled_from(["twin", "", 3, None]))
+case("rnn_course.data.provenance.loaded_from", _recorded_imdb, dataset=DATASET)
+case("rnn_course.data.provenance.is_twin", _recorded_imdb, dataset=DATASET)
 case("rnn_course.data.synthetic_imdb.load_imdb_twin", {},
      keys=st.sampled_from(["words", [], ["no_such_key"], [3], None]))
 

@@ -14,6 +14,7 @@ from rnn_course.data.imdb import (
     imdb_word_index,
     load_imdb,
 )
+from rnn_course.data.provenance import data_and_mode, is_twin, loaded_from
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -23,4 +24,7 @@ __all__ = [
     "imdb_word_index",
     "load_cifar10",
     "load_imdb",
+    "data_and_mode",
+    "is_twin",
+    "loaded_from",
 ]

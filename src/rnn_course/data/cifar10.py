@@ -32,6 +32,7 @@ from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data import synthetic_cifar10
 from rnn_course.data._cache import DatasetError, notice
 from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
+from rnn_course.data.provenance import record_origin
 
 CIFAR10_CLASSES = (
     "airplane",
@@ -260,8 +261,10 @@ def load_cifar10(
                 "using the offline twin instead (synthetic shapes, not photographs)."
             )
         else:
+            record_origin("cifar10", "keras")
             return _first(train, n_train), _first(test, n_test)
 
+    record_origin("cifar10", "synthetic")
     return synthetic_cifar10.load_data(
         n_train=NUM_TRAIN if n_train is None else n_train,
         n_test=NUM_TEST if n_test is None else n_test,

@@ -28,6 +28,7 @@ import numpy as np
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data._cache import DatasetError, notice
 from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
+from rnn_course.data.provenance import record_origin
 from rnn_course.data.synthetic_imdb import load_imdb_twin
 
 START_ID = 1
@@ -299,7 +300,9 @@ def load_imdb(
             strict=where == "keras",
         )
         if loaded is not None:
+            record_origin("imdb", "keras")
             return loaded
+    record_origin("imdb", "synthetic")
     return _keras_format(load_imdb_twin(), num_words, maxlen, int(seed))
 
 

@@ -1,0 +1,104 @@
+"""What the built site shows: every model the prose discusses has learned.
+
+The book build (the ``site`` fixture, run by ``make test`` in quick mode on
+the offline twins, the same build that ``make book`` makes on a fresh clone)
+keeps the notebooks it executed. These tests read the numbers each chapter
+glued into its prose and assert the course's thresholds, so a change that
+breaks a training recipe fails CI. They also check that the glued words that
+judge a result agree with the glued numbers beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+
+def glued(site: Path, chapter: str) -> dict[str, object]:
+    """The values ``chapter`` glued, as Python values where they are numbers."""
+    path = site.parent / "jupyter_execute" / "chapters" / f"{chapter}.ipynb"
+    assert path.is_file(), f"the book build kept no executed notebook at {path}"
+    values: dict[str, object] = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if not record:
+                continue
+            data, prefix = output["data"], record["mime_prefix"]
+            text = data.get(prefix + "text/markdown", data.get(prefix + "text/plain"))
+            try:
+                values[record["name"]] = float(text)
+            except (TypeError, ValueError):
+                values[record["name"]] = str(text)
+    return values
+
+
+def above_chance(accuracy: float, n: float, chance: float = 0.5) -> bool:
+    """True when the 95 % interval of ``accuracy`` on ``n`` examples lies above ``chance``."""
+    return accuracy - 1.96 * math.sqrt(accuracy * (1 - accuracy) / n) > chance
+
+
+def test_chapter_06_simple_rnn_learns(site):
+    g = glued(site, "06_imdb_sentiment")
+    assert g["test_accuracy"] >= 0.70, g["test_accuracy"]
+    assert g["low"] > g["chance"]
+    assert "clearly beats chance" in g["verdict"]
+
+
+def test_chapter_06_overfitting_words_follow_the_numbers(site):
+    g = glued(site, "06_imdb_sentiment")
+    gap = g["final_train_accuracy"] - g["final_val_accuracy"]
+    assert ("overfitting at work" in g["overfit_verdict"]) == (gap > 0.03)
+
+
+def test_chapter_08_gated_cells_learn_and_win_where_the_prose_says_so(site):
+    g = glued(site, "08_lstm_gru_imdb")
+    for key in ("lstm_test", "gru_test"):
+        assert g[key] >= 0.80, (key, g[key])
+    for key in ("simple_test", "bilstm_test", "reg_test"):
+        assert above_chance(g[key], g["n_test"]), (key, g[key])
+    lstm_gap = 100 * (g["lstm_test"] - g["simple_test"])
+    gru_gap = 100 * (g["gru_test"] - g["simple_test"])
+    claims_win = "the gates win" in g["gates_claim"]
+    assert claims_win == (min(lstm_gap, gru_gap) >= 5), g["gates_claim"]
+    # The default build must show the lesson of the chapter.
+    assert claims_win, g["gates_claim"]
+    assert (g["lstm_verdict"] == "beats") == (lstm_gap > 0)
+
+
+def test_chapter_09_models_learn(site):
+    g = glued(site, "09_cnn_contrast")
+    assert g["conv_test"] >= 0.75, g["conv_test"]
+    assert g["lstm_test"] >= 0.75, g["lstm_test"]
+    assert g["cnn_test"] >= 0.60, g["cnn_test"]
+    assert g["cnn_test"] > g["dense_test"]
+    assert ("beats the dense network" in g["cifar_verdict"]) == (
+        g["cnn_test"] - g["dense_test"] > 0.02)
+    assert g["text_verdict"].startswith("All three models beat chance")
+
+
+def test_chapter_10_tuned_model_learns(site):
+    g = glued(site, "10_hyperparameter_tuning")
+    assert g["tuned_test"] >= 0.75, g["tuned_test"]
+    assert g["tuned_val"] >= 0.75, g["tuned_val"]
+    assert g["tuned_val"] >= g["hand_val"], (g["tuned_val"], g["hand_val"])
+
+
+def test_appendix_a_both_recipes_learn(site):
+    g = glued(site, "A1_fast_training")
+    assert g["live_seeds_accuracy"] >= 0.75, g["live_seeds_accuracy"]
+    assert g["live_fast_accuracy"] >= 0.75, g["live_fast_accuracy"]
+    change = g["live_fast_accuracy"] - g["live_seeds_accuracy"]
+    assert ("at least as accurate" in g["live_accuracy_verdict"]) == (change >= 0)
+
+
+@pytest.mark.parametrize("chapter", ["06_imdb_sentiment", "08_lstm_gru_imdb",
+                                     "09_cnn_contrast", "10_hyperparameter_tuning",
+                                     "A1_fast_training"])
+def test_training_pages_name_their_data_and_mode(site, chapter):
+    html = (site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    assert "Data: the offline twin of" in html, f"{chapter}: no line naming the data"
+    assert "Mode: quick" in html, f"{chapter}: no line naming the mode"
