@@ -39,15 +39,8 @@ MARKER = "BENCHMARK-RESULT "
 #: Cell names in the results file and in rnn_course.models.
 CELLS = {"SimpleRNN": "simple_rnn", "LSTM": "lstm", "GRU": "gru"}
 
-#: Epochs of every IMDB run. On the twin a model stays near chance for some
-#: hundreds of updates, then rises quickly: compare too early and the
-#: accuracies say more about when each run happened to rise than about the
-#: recipe. After four epochs the GRU's accuracy still varied by several
-#: points between two runs of the same recipe; eight give the LSTM and GRU
-#: runs time to rise, and the six runs take about 20 minutes on two quiet CPU
-#: cores (about 100 s per epoch of all six). A SimpleRNN stays between about
-#: 0.53 and 0.63 on the twin whatever the recipe and the epochs (it sees only
-#: the end of a review), so one run of it cannot settle a one-point target.
+#: Epochs of every IMDB run: enough for the LSTM and GRU runs to settle, so
+#: that the two recipes are compared on accuracies that no longer move much.
 IMDB_EPOCHS = 8
 SEED = 1234
 

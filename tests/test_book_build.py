@@ -115,3 +115,29 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     )
     assert result.returncode != 0, "a chapter whose cell raises must fail the build"
     assert "this cell fails" in result.stdout + result.stderr
+
+
+def test_no_caption_is_a_stray_piece_of_alt_text(site):
+    """A figure's alt text is whole, and its caption is not the alt text's tail.
+
+    A MyST option does not continue over several lines: an ``:alt:`` written
+    that way stops after its first line, and the rest shows as the caption.
+    """
+    from html import unescape
+
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        for figure in re.findall(r"<figure\b.*?</figure>", html, flags=re.S):
+            alt = re.search(r'<img[^>]*\balt="([^"]*)"', figure)
+            caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, flags=re.S)
+            if not alt or not caption:
+                continue
+            alt_text = unescape(alt.group(1)).strip()
+            words = re.sub(r"<[^>]+>", " ", caption.group(1))
+            words = re.sub(r"^\s*Fig\.\s*[\d.]+\s*", "", unescape(words)).split()
+            if not alt_text.endswith((".", ")")):
+                problems.append(f"{path.name}: alt text stops mid-sentence: {alt_text[-40:]!r}")
+            if words and words[0][0].islower():
+                problems.append(f"{path.name}: caption starts mid-sentence: {' '.join(words[:6])!r}")
+    assert not problems, "\n".join(problems)

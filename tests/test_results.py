@@ -18,21 +18,20 @@ import pytest
 
 
 def glued(site: Path, chapter: str) -> dict[str, object]:
-    """The values ``chapter`` glued, as Python values where they are numbers."""
-    path = site.parent / "jupyter_execute" / "chapters" / f"{chapter}.ipynb"
-    assert path.is_file(), f"the book build kept no executed notebook at {path}"
+    """The values ``chapter`` glued, as Python values where they are numbers.
+
+    MyST-NB keeps them next to the executed notebook, in ``<chapter>.glue.json``.
+    """
+    path = site.parent / "jupyter_execute" / "chapters" / f"{chapter}.glue.json"
+    assert path.is_file(), f"the book build kept no glued values at {path}"
     values: dict[str, object] = {}
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook")
-            if not record:
-                continue
-            data, prefix = output["data"], record["mime_prefix"]
-            text = data.get(prefix + "text/markdown", data.get(prefix + "text/plain"))
-            try:
-                values[record["name"]] = float(text)
-            except (TypeError, ValueError):
-                values[record["name"]] = str(text)
+    for name, output in json.loads(path.read_text(encoding="utf-8")).items():
+        data = output["data"]
+        text = data.get("text/markdown", data.get("text/plain"))
+        try:
+            values[name] = float(text)
+        except (TypeError, ValueError):
+            values[name] = str(text)
     return values
 
 
