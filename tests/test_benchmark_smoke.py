@@ -108,3 +108,18 @@ def test_chapter_case_executes_a_notebook(bench, tmp_path, monkeypatch):
     entry = bench.run_chapter({"chapter": "00_tiny", "mode": "quick", "data": "synthetic",
                                "cell_timeout": 60})
     assert entry["ok"] is True and entry["seconds"] > 0
+
+
+def test_twin_calibration_runs_and_writes_the_comparison(tmp_path, monkeypatch):
+    """benchmarks/twin_calibration.py (make bench) on tiny sizes, and its table."""
+    spec = importlib.util.spec_from_file_location(
+        "twin_calibration", ROOT / "benchmarks" / "twin_calibration.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    results = module.measure(["bow", "simple_rnn"], n_train=200, n_test=100, epochs=1,
+                             maxlen=50)
+    assert set(results["models"]) == {"bag of words", "SimpleRNN"}
+    for row in results["models"].values():
+        assert 0.0 <= row["twin"] <= 1.0 and row["real"] in (0.88, 0.85)
+    table = module.markdown(results)
+    assert "| SimpleRNN |" in table and "Chollet" in table
