@@ -32,8 +32,7 @@ def _check_dataset(dataset: str) -> str:
 
 def record_origin(dataset: str, origin: str) -> None:
     """Note that ``dataset`` (``"imdb"``, ``"cifar10"``) came from ``origin``."""
-    if not isinstance(dataset, str) or dataset not in _NAMES:
-        raise ValueError(f"dataset must be one of {', '.join(_NAMES)}, got {dataset!r}.")
+    _check_dataset(dataset)
     if not isinstance(origin, str) or origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}.")
     _loaded[dataset] = origin
