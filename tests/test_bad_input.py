@@ -487,6 +487,8 @@ case("rnn_course.experiments.fit_resumable",
      x=bad_samples(), y=bad_labels(), batch_size=COUNT, seed=bad_int(minimum=0), epochs=COUNT,
      model=JUNK, backup_dir=st.sampled_from([None, 3, "", b"dir"]),
      validation_data=st.sampled_from(["val", (1, 2, 3), 3]))
+case("rnn_course.experiments.accuracy_interval", {"accuracy": 0.8, "n": 100},
+     accuracy=st.sampled_from([1.5, -0.1, float("nan"), "0.8", None]), n=bad_int())
 case("rnn_course.experiments.results_rows", lambda: {"records": [_record()]},
      records=bad_records())
 case("rnn_course.experiments.results_table", lambda: {"records": [_record()]},

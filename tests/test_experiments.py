@@ -288,3 +288,11 @@ def test_checker_refuses_bad_arguments(kwargs, match):
     args = {"cell": "lstm", **SIZES, **kwargs}
     with pytest.raises(ValueError, match=match):
         check_text_classifier_params(100, **args)
+
+
+def test_accuracy_interval_is_chapter_6s_formula():
+    from rnn_course.experiments import accuracy_interval
+
+    low, high = accuracy_interval(0.8, 100)
+    assert abs(low - (0.8 - 1.96 * 0.04)) < 1e-12 and abs(high - (0.8 + 1.96 * 0.04)) < 1e-12
+    assert accuracy_interval(1.0, 10) == (1.0, 1.0)

@@ -11,10 +11,11 @@ judge a result agree with the glued numbers beside them.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
+
+from rnn_course.experiments import accuracy_interval
 
 
 def glued(site: Path, chapter: str) -> dict[str, object]:
@@ -37,7 +38,7 @@ def glued(site: Path, chapter: str) -> dict[str, object]:
 
 def above_chance(accuracy: float, n: float, chance: float = 0.5) -> bool:
     """True when the 95 % interval of ``accuracy`` on ``n`` examples lies above ``chance``."""
-    return accuracy - 1.96 * math.sqrt(accuracy * (1 - accuracy) / n) > chance
+    return accuracy_interval(accuracy, int(n))[0] > chance
 
 
 def test_chapter_06_simple_rnn_learns(site):

@@ -51,6 +51,7 @@ __all__ = [
     "EpochTimer",
     "TABLE_COLUMNS",
     "TrainingRecord",
+    "accuracy_interval",
     "fit_resumable",
     "plot_validation_curves",
     "results_rows",
@@ -471,6 +472,23 @@ def _check_records(records: Any) -> list[TrainingRecord]:
     if duplicates:
         raise ValueError(f"records have the same name twice: {', '.join(duplicates)}.")
     return list(records)
+
+
+def accuracy_interval(accuracy: float, n: int) -> tuple[float, float]:
+    """The 95 % interval of an accuracy measured on ``n`` examples.
+
+    The normal approximation of Chapter 6: ``accuracy`` plus or minus 1.96
+    standard errors, the standard error being ``sqrt(p (1 - p) / n)``.
+
+    Returns:
+        ``(low, high)``; a model beats chance when ``low`` is above it.
+    """
+    accuracy = _validate.finite_number("accuracy", accuracy)
+    if not 0 <= accuracy <= 1:
+        raise ValueError(f"accuracy must be between 0 and 1, got {accuracy!r}.")
+    n = _validate.positive_int("n", n)
+    half_width = 1.96 * math.sqrt(accuracy * (1 - accuracy) / n)
+    return accuracy - half_width, accuracy + half_width
 
 
 def results_rows(records: Sequence[TrainingRecord]) -> list[dict[str, Any]]:
