@@ -14,6 +14,10 @@ Cases:
   SimpleRNN, LSTM and GRU, on the 25,000 training reviews.
 - ``numpy``: the NumPy RNN one sequence at a time, on a batch, and Keras's
   ``SimpleRNN`` on the same batch.
+- ``tests`` (only with ``--only tests``: about ten minutes): ``make venv`` and
+  then ``CI=1 make test`` in a fresh clone of the committed HEAD, as CI runs
+  them. Its child process only starts ``git`` and ``make``; it lets their
+  output through, so that the long run shows its progress and its failures.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -188,7 +193,91 @@ def run_numpy(case: dict) -> dict:
             "timesteps": timesteps, "features": features, "units": units}
 
 
-RUNNERS = {"chapter": run_chapter, "imdb": run_imdb, "numpy": run_numpy}
+# pytest's last line, e.g. "==== 2 failed, 410 passed, 3 skipped in 301.2s (0:05:01) ====".
+_PYTEST_SUMMARY = re.compile(r"^=+ (.*\bin [\d.]+s\b.*?) =+$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def pytest_counts(output: str) -> tuple[int | None, int | None]:
+    """Passed and failed tests of every pytest session in ``output``, summed.
+
+    Failed counts errors too (a test whose set-up failed). ``(None, None)``
+    when no session's summary line is there (e.g. ``make venv`` failed).
+    """
+    passed = failed = 0
+    found = False
+    for line in _ANSI.sub("", output).splitlines():
+        match = _PYTEST_SUMMARY.match(line.strip())
+        if not match:
+            continue
+        found = True
+        counts = {word: int(number) for number, word in
+                  re.findall(r"(\d+) (passed|failed|errors?)\b", match.group(1))}
+        passed += counts.get("passed", 0)
+        failed += counts.get("failed", 0) + counts.get("error", 0) + counts.get("errors", 0)
+    return (passed, failed) if found else (None, None)
+
+
+def clone_environment(ci: str) -> dict:
+    """This environment for ``make`` in the clone, without what ties it to this checkout.
+
+    No make variables of a ``make bench`` above it, no activated virtual
+    environment of this checkout (the clone makes and uses its own), and
+    ``CI`` set to ``ci``.
+    """
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VIRTUAL_ENV")}
+    env["PATH"] = os.pathsep.join(folder for folder in env.get("PATH", "").split(os.pathsep)
+                                  if folder and not Path(folder).resolve().is_relative_to(ROOT))
+    env["CI"] = ci
+    return env
+
+
+def _run_timed(command: list[str], cwd: Path, env: dict) -> tuple[int, float, str]:
+    """Run ``command``, copying its output to stderr; exit status, seconds and output."""
+    print(f"$ {' '.join(command)}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               errors="replace")
+    lines = []
+    for line in process.stdout:
+        sys.stderr.write(line)
+        lines.append(line)
+    status = process.wait()
+    return status, round(time.perf_counter() - start, 2), "".join(lines)
+
+
+def run_tests(case: dict) -> dict:
+    """Clone the committed HEAD, install it and run its test suite; time both steps."""
+    if not (ROOT / ".git").exists():
+        raise SystemExit(f"the tests part clones the repository, and {ROOT} is not a git "
+                         "repository.")
+    changes = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.splitlines()
+    if changes:
+        print(f"note: {len(changes)} uncommitted change(s) are not in the clone, so not "
+              "measured; commit them first to measure them.", file=sys.stderr, flush=True)
+    env = clone_environment(case["ci"])
+    # The clone holds a virtual environment of about 2 GB: always removed.
+    with tempfile.TemporaryDirectory(prefix="rnn-course-tests-",
+                                     ignore_cleanup_errors=True) as folder:
+        clone = Path(folder) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        status, install_seconds, _ = _run_timed(case["install"], clone, env)
+        test_seconds, output = None, ""
+        if status == 0:
+            status, test_seconds, output = _run_timed(case["command"], clone, env)
+    passed, failed = pytest_counts(output)
+    return {"commit": commit, "command": " ".join(case["command"]),
+            "install_command": " ".join(case["install"]), "ci": case["ci"],
+            "install_seconds": install_seconds, "test_seconds": test_seconds,
+            "exit_status": status, "ok": status == 0, "passed": passed, "failed": failed}
+
+
+RUNNERS = {"chapter": run_chapter, "imdb": run_imdb, "numpy": run_numpy, "tests": run_tests}
 
 
 # --------------------------------------------------------------------------
@@ -236,11 +325,19 @@ def plan(args) -> list[dict]:
                    "features": 32, "units": 64, "seed": SEED,
                    "min_seconds": 0.2 if args.smoke else 3.0}
                   for method in ("python_loop", "rnn_forward_batch", "keras_simple_rnn")]
+    if "tests" in args.only:
+        # A smoke run only has make print what it would do (make -n), in seconds.
+        make = ["make", "-n"] if args.smoke else ["make"]
+        # CI as .ci/run sets it: the caller's value, else 1.
+        cases.append({"kind": "tests", "section": "tests", "install": [*make, "venv"],
+                      "command": [*make, "test"], "ci": os.environ.get("CI") or "1"})
     return cases
 
 
 def case_environment(case: dict) -> dict:
     env = dict(os.environ)
+    if case["kind"] == "tests":
+        return env  # make test sets what it needs, as in CI
     env.setdefault("RNN_COURSE_DATA", "synthetic")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if case["kind"] == "chapter":
@@ -251,11 +348,13 @@ def case_environment(case: dict) -> dict:
 def run_in_child(case: dict) -> dict | None:
     """Run ``case`` in a fresh process; its entry, or ``None`` if it crashed."""
     command = [sys.executable, str(Path(__file__).resolve()), "--case", json.dumps(case)]
-    child = subprocess.run(command, env=case_environment(case), capture_output=True, text=True,
-                           cwd=ROOT)
+    # The test suite's child shows make's output as it comes (ten minutes of it).
+    stderr = None if case["kind"] == "tests" else subprocess.PIPE
+    child = subprocess.run(command, env=case_environment(case), stdout=subprocess.PIPE,
+                           stderr=stderr, text=True, cwd=ROOT)
     lines = [line for line in child.stdout.splitlines() if line.startswith(MARKER)]
     if child.returncode != 0 or not lines:
-        tail = (child.stderr.strip().splitlines() or ["(no output)"])[-1]
+        tail = ((child.stderr or "").strip().splitlines() or ["(output above)"])[-1]
         print(f"  case failed (exit {child.returncode}): {tail}", file=sys.stderr)
         return None
     return json.loads(lines[-1][len(MARKER):])
@@ -266,6 +365,9 @@ def describe_case(case: dict) -> str:
         return f"chapter {case['chapter']} ({case['mode']})"
     if case["kind"] == "imdb":
         return f"IMDB {case['cell']}, {case['recipe']} recipe, {case['epochs']} epoch(s)"
+    if case["kind"] == "tests":
+        return (f"{' '.join(case['install'])}, then CI={case['ci']} {' '.join(case['command'])}, "
+                "in a fresh clone of HEAD")
     return f"NumPy RNN, {case['method']}"
 
 
@@ -273,8 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     from rnn_course import benchmark_results
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="+", choices=("chapters", "imdb", "numpy"),
-                        default=["chapters", "imdb", "numpy"], help="run only these parts")
+    parser.add_argument("--only", nargs="+", choices=("chapters", "imdb", "numpy", "tests"),
+                        default=["chapters", "imdb", "numpy"],
+                        help="run only these parts; tests (make test in a fresh clone, about "
+                        "ten minutes) runs only when named here")
     parser.add_argument("--chapters", nargs="+", metavar="NN",
                         help="only the chapters whose names start with these, e.g. 03 06")
     parser.add_argument("--cells", nargs="+", choices=tuple(CELLS),
@@ -313,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
         # Saved after every case, so that an interrupted run keeps what it measured.
         new = {"schema": benchmark_results.SCHEMA, "machine": machine,
-               "chapters": [], "imdb": [], "numpy_rnn": []}
+               "chapters": [], "imdb": [], "numpy_rnn": [], "tests": []}
         new[case["section"]].append(entry)
         report = save(path, new)
     print()

@@ -1,4 +1,6 @@
-"""Fixtures shared by the tests of the website.
+"""Fixtures shared by the tests.
+
+Matplotlib draws off screen (the Agg backend) in every test.
 
 The book is built once per test session: the build checks in
 ``test_book_build.py`` and the browser tests in ``test_site_browser.py``
@@ -9,14 +11,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import matplotlib
 import pytest
 
-from tests.helpers import ROOT
+from tests.executed import EXECUTED_ENV, cache_executed_chapters, config_reading_cache
+from tests.helpers import JUPYTER_BOOK, ROOT, chapter_sources, require
 
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+# Before any test module imports pyplot.
+matplotlib.use("Agg")
 
 #: Point this at an already built ``_build/html`` to test it without rebuilding
 #: (for working on the tests; ``make test`` always builds).
@@ -33,11 +37,50 @@ def site(tmp_path_factory) -> Path:
             raise ValueError(f"{PREBUILT_SITE}={prebuilt} holds no built site (no index.html).")
         return html
     out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
-         "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=1800,
-    )
+    command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
+               "--warningiserror", "--keep-going"]
+    executed = os.environ.get(EXECUTED_ENV)
+    if executed:
+        # Render the chapters nbval executed in this run instead of running
+        # them again (tests/executed.py); the build executes any other.
+        cache = out / "jupyter_cache"
+        cache_executed_chapters(cache, Path(executed), chapter_sources())
+        config = config_reading_cache(ROOT / "_config.yml", cache, out / "_config.yml")
+        command += ["--config", str(config)]
+    result = subprocess.run(command, capture_output=True, text=True,
+                            env=os.environ.copy(), timeout=1800)
     log = result.stdout + result.stderr
     assert result.returncode == 0, "book build failed:\n" + log[-6000:]
     return out / "_build" / "html"
+
+
+@pytest.fixture
+def one_line(capsys):
+    """A function that returns the one line printed since its last call."""
+
+    def read() -> str:
+        out = capsys.readouterr().out
+        assert out.endswith("\n") and out.count("\n") == 1 and out.strip(), (
+            f"expected one line, got {out!r}"
+        )
+        return out.strip()
+
+    return read
+
+
+@pytest.fixture
+def built_layer():
+    """A function ``built_layer(kind, features, units, **kwargs)`` that builds a Keras layer.
+
+    ``kind`` is "SimpleRNN", "LSTM" or "GRU". The layer returns sequences
+    unless ``return_sequences=False`` is passed.
+    """
+    keras = require("keras")
+
+    def build(kind: str, features: int, units: int, **kwargs):
+        kwargs.setdefault("return_sequences", True)
+        layer = getattr(keras.layers, kind)(units, **kwargs)
+        layer.build((None, None, features))
+        return layer
+
+    return build

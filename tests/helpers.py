@@ -1,13 +1,24 @@
-"""Shared paths and readers for the repository-level tests."""
+"""Shared paths, readers and helpers for the repository-level tests."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
+import jupytext
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+#: Names what the set-up cell installs instead of the repository (a local
+#: path or a pip requirement); tests/test_colab_simulation.py sets it.
+INSTALL_FROM_ENV = "RNN_COURSE_INSTALL_FROM"
 
 
 def chapter_sources() -> list[Path]:
@@ -28,3 +39,25 @@ def toc_files() -> list[str]:
         files += [entry["file"] for entry in part.get("chapters", [])]
     files += [entry["file"] for entry in toc.get("chapters", [])]
     return files
+
+
+def setup_cell(md):
+    """The first code cell of chapter ``md``: the Colab set-up cell."""
+    return next(cell for cell in jupytext.read(md).cells if cell.cell_type == "code")
+
+
+def require(name: str) -> ModuleType:
+    """Import and return module ``name``.
+
+    Without it, skip; but fail when the environment variable ``CI`` is set,
+    so that a missing module cannot skip tests silently there.
+    """
+    __tracebackhide__ = True  # report the caller's line, as pytest.importorskip does
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        reason = f"could not import {name!r}: {error}"
+    # Outside the except block: the report shows the reason, not the ImportError too.
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)

@@ -33,16 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rnn_course
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 PACKAGE_DIR = Path(rnn_course.__file__).resolve().parent
 MAX_MESSAGE = 240  # characters: one line in a notebook's error box
@@ -775,6 +772,7 @@ BAD_RESULT = st.sampled_from([
     {"schema": 1, "machine": {"id": "m"}, "imdb": [{"cell": ["GRU"], "recipe": "fast"}]},
     {"schema": 1, "machine": {"id": "m"}, "chapters": [{"chapter": np.nan, "mode": "quick"}]},
     {"schema": 1, "machine": {"id": "m"}, "numpy_rnn": [3]},
+    {"schema": 1, "machine": {"id": "m"}, "tests": [{"commit": "abc", "test_seconds": "600"}]},
 ]).map(copy.deepcopy)
 BAD_RESULTS = st.one_of(
     st.sampled_from([None, 3, "results", [3], [{}]]),
@@ -900,7 +898,7 @@ case("rnn_course.benchmark_results.chapter_seconds",
      mode=st.sampled_from(["fast", "", "QUICK", None, 3, ["quick"]]),
      machine=st.sampled_from([3, b"cpu2", ["cpu2"]]))
 for _name in ("imdb_comparison", "numpy_comparison", "machine_line", "chapters_markdown",
-              "imdb_markdown", "numpy_markdown", "markdown_report"):
+              "tests_markdown", "imdb_markdown", "numpy_markdown", "markdown_report"):
     case(f"rnn_course.benchmark_results.{_name}", lambda: {"result": _good_result()},
          result=BAD_RESULT)
 case("rnn_course.benchmark_results.merge_results",

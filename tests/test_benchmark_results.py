@@ -116,3 +116,66 @@ def test_markdown_report_shows_ratios_and_says_what_is_missing():
     assert "| LSTM | 2 | 25000 | 30.0 | 10.0 | 3.00x | 0.800 | 0.800 | yes |" in text
     assert "| GRU | 2 | 25000 | 30.0 | not measured | not measured |" in text
     assert "1.0x" in text
+
+
+def _tests_entry(**fields):
+    entry = {"commit": "abc1234", "command": "make test", "install_command": "make venv",
+             "ci": "1", "install_seconds": 300.0, "test_seconds": 600.0, "exit_status": 0,
+             "ok": True, "passed": 431, "failed": 0}
+    entry.update(fields)
+    return entry
+
+
+def test_a_file_without_the_tests_section_stays_valid(tmp_path):
+    # Files written before make bench timed the test suite have no tests section.
+    old = _result(chapters=[{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 5.0}])
+    _write(tmp_path, old)
+    (result,) = br.load_results(tmp_path)
+    assert result["tests"] == []
+    assert br.tests_markdown(result) == ""
+    assert "Test suite" not in br.markdown_report(result)
+
+
+def test_merge_results_replaces_the_test_suite_run_whatever_its_commit():
+    old = _result(tests=[_tests_entry(commit="0000001", test_seconds=900.0)])
+    merged = br.merge_results(old, _result(tests=[_tests_entry(commit="0000002")]))
+    assert [entry["commit"] for entry in merged["tests"]] == ["0000002"]
+    # A run of other parts keeps the last test suite run; one into a file
+    # without the section adds it.
+    chapters = [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 5.0}]
+    assert br.merge_results(merged, _result(chapters=chapters))["tests"] == merged["tests"]
+    old.pop("tests")
+    assert len(br.merge_results(old, merged)["tests"]) == 1
+
+
+def test_markdown_report_shows_the_test_suite_next_to_the_chapters():
+    result = _result(chapters=[{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 5.0}],
+                     imdb=[_imdb("GRU", "seeds", 30.0, 0.8)], tests=[_tests_entry()])
+    text = br.markdown_report(result)
+    assert "| abc1234 | `CI=1 make test` | 300.0 | 600.0 | 15.0 | 431 | 0 | yes |" in text
+    assert text.index("## Chapter execution time") < text.index("## Test suite") \
+        < text.index("## IMDB")
+    failed = br.tests_markdown(_result(tests=[_tests_entry(
+        ok=False, exit_status=2, failed=3, passed=None, test_seconds=None)]))
+    assert failed.endswith("| 300.0 | not measured | not measured | not measured | 3 "
+                           "| no (exit 2) |")
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"install_seconds": 3.0}, "an entry of tests lacks commit"),
+    (_tests_entry(commit=1234567), "commit of an entry of tests must be a string, got 1234567"),
+    (_tests_entry(test_seconds="600"),
+     "test_seconds of an entry of tests must be a number or null, got '600'"),
+    (_tests_entry(passed=True), "passed of an entry of tests must be an integer or null"),
+    (_tests_entry(ok="yes"), "ok of an entry of tests must be true or false, got 'yes'"),
+])
+def test_a_malformed_test_suite_entry_gives_one_line(tmp_path, entry, message):
+    _write(tmp_path, _result(tests=[entry]))
+    with pytest.raises(ValueError, match=message) as error:
+        br.load_results(tmp_path)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 240
+
+
+def test_a_tests_section_that_is_no_list_is_refused():
+    with pytest.raises(ValueError, match="new: tests must be a list of objects"):
+        br.merge_results(None, _result(tests={"commit": "abc1234"}))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
+import subprocess
+import sys
 
 import nbformat
 import numpy as np
@@ -76,6 +79,85 @@ def test_numpy_cases_run_in_children_and_merge_into_the_file(bench, tmp_path):
     assert all(row["sequences_per_second"] > 0 for row in rows.values())
     assert result["machine"]["cores"] >= 1 and result["machine"]["tensorflow"]
     assert "NumPy RNN throughput" in (tmp_path / "smoke.md").read_text(encoding="utf-8")
+
+
+def test_tests_part_runs_only_when_asked(bench, monkeypatch):
+    # Ten minutes of make test: never in the default run, nor in a default smoke run.
+    assert "tests" not in {case["kind"] for case in bench.plan(_args(bench))}
+    assert "tests" not in {case["kind"] for case in bench.plan(_args(bench, "--smoke"))}
+    monkeypatch.delenv("CI", raising=False)
+    (case,) = bench.plan(_args(bench, "--only", "tests"))
+    assert case["install"] == ["make", "venv"] and case["command"] == ["make", "test"]
+    assert case["ci"] == "1"  # as .ci/run sets it
+    (case,) = bench.plan(_args(bench, "--only", "tests", "--smoke"))
+    assert case["command"] == ["make", "-n", "test"]
+
+
+def test_pytest_counts_sum_every_session(bench):
+    output = ("tests/test_a.py ....F\n"
+              "========= 1 failed, 410 passed, 3 skipped, 2 warnings in 301.22s (0:05:01) ====\n"
+              "make: *** [Makefile:50: test] Error 1\n"
+              "\x1b[32m======== 21 passed, 1 error in 95.10s (0:01:35) ========\x1b[0m\n")
+    assert bench.pytest_counts(output) == (431, 2)
+    assert bench.pytest_counts("=== no tests ran in 0.01s ===") == (0, 0)
+    assert bench.pytest_counts("make: *** No rule to make target 'test'.") == (None, None)
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                               reason="the tests part clones the repository with git")
+
+# Stands in for make test: checks where and how it runs, then prints two
+# sessions' summaries and fails as make does when a test fails.
+FAKE_TESTS = """
+import os, pathlib, sys
+if os.environ.get("CI") != "1" or "VIRTUAL_ENV" in os.environ \
+        or pathlib.Path.cwd().name != "clone" or not pathlib.Path("Makefile").exists():
+    sys.exit(3)
+print("=== 1 failed, 40 passed in 3.00s ===")
+print("=== 2 passed in 1.00s ===")
+sys.exit(2)
+"""
+
+
+@needs_git
+def test_tests_case_clones_times_counts_and_removes_the_clone(bench, tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setenv("VIRTUAL_ENV", str(ROOT / ".venv"))
+    entry = bench.run_tests({"install": [sys.executable, "-c", "pass"],
+                             "command": [sys.executable, "-c", FAKE_TESTS], "ci": "1"})
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert entry["commit"] == head and entry["ci"] == "1"
+    assert entry["exit_status"] == 2 and entry["ok"] is False
+    assert (entry["passed"], entry["failed"]) == (42, 1)
+    assert entry["install_seconds"] >= 0 and entry["test_seconds"] > 0
+    assert list(tmp_path.iterdir()) == []  # the clone is gone
+    # A failed install runs no tests.
+    entry = bench.run_tests({"install": [sys.executable, "-c", "raise SystemExit(4)"],
+                             "command": [sys.executable, "-c", FAKE_TESTS], "ci": "1"})
+    assert entry["exit_status"] == 4 and entry["test_seconds"] is None
+    assert entry["passed"] is None and list(tmp_path.iterdir()) == []
+
+
+@needs_git
+def test_tests_smoke_runs_in_a_child_and_merges_into_the_file(bench, tmp_path, monkeypatch):
+    earlier = {"schema": 1, "machine": {"id": "smoke"}, "imdb": [], "numpy_rnn": [],
+               "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 9.0,
+                             "data": "synthetic", "ok": True}]}
+    (tmp_path / "smoke.json").write_text(json.dumps(earlier), encoding="utf-8")
+    clones = tmp_path / "clones"
+    clones.mkdir()
+    monkeypatch.setenv("TMPDIR", str(clones))  # where the child makes its clone
+    monkeypatch.delenv("CI", raising=False)
+    assert bench.main(["--smoke", "--only", "tests", "--machine-id", "smoke",
+                       "--output", str(tmp_path)]) == 0
+    (result,) = benchmark_results.load_results(tmp_path)
+    assert benchmark_results.chapter_seconds(result, "03_numpy_rnn") == 9.0
+    (entry,) = result["tests"]
+    assert entry["command"] == "make -n test" and entry["ok"] is True
+    assert list(clones.iterdir()) == []
+    report = (tmp_path / "smoke.md").read_text(encoding="utf-8")
+    assert "## Test suite" in report and "`CI=1 make -n test`" in report
 
 
 def _tiny_imdb(num_words=10000, source=None):

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import JUPYTER_BOOK
-from tests.helpers import ROOT, book_config, toc_files
+from tests.helpers import JUPYTER_BOOK, ROOT, book_config, toc_files
 
 # The `site` fixture (the build, once per session) is in tests/conftest.py.
 

@@ -126,17 +126,14 @@ def test_dh0_without_h0_is_gradient_at_zero_state():
     assert np.abs(without.dh0).max() > 1e-3  # the gradient does reach h_0
 
 
-def test_keras_simple_rnn_float64_gradients():
-    import keras
-
+def test_keras_simple_rnn_float64_gradients(built_layer):
     from rnn_course.numpy_nets import set_simple_rnn_params
 
     rng, x, W, U, b, _ = make_case(2, 4, 12, 3, 6)
     V = rng.standard_normal((2, 6)) / 3
     c = rng.standard_normal(2)
     y = rng.standard_normal((4, 2))
-    layer = keras.layers.SimpleRNN(6, dtype="float64")
-    layer.build((None, 12, 3))
+    layer = built_layer("SimpleRNN", 3, 6, return_sequences=False, dtype="float64")
     set_simple_rnn_params(layer, W, U, b)
     with tf.GradientTape() as tape:
         prediction = layer(x) @ V.T + c

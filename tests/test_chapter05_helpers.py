@@ -3,17 +3,13 @@ the parameter-count formula against Keras, and rnn_course.text."""
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnn_course.checks import check_stacked_param_counts  # noqa: E402
-from rnn_course.numpy_nets import simple_rnn_param_count  # noqa: E402
-from rnn_course.text import (  # noqa: E402
+from rnn_course.checks import check_stacked_param_counts
+from rnn_course.numpy_nets import simple_rnn_param_count
+from rnn_course.text import (
     SENTIMENT_GROUPS,
     TOY_REVIEWS,
     plot_word_vectors,
@@ -21,12 +17,6 @@ from rnn_course.text import (  # noqa: E402
     toy_reviews,
     word_sentiment,
 )
-
-
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
 
 
 # ------------------------------------------------ the parameter-count formula
@@ -66,9 +56,9 @@ FEATURES, UNITS = 8, [64, 32, 16]
 RIGHT = [64 * (8 + 64 + 1), 32 * (64 + 32 + 1), 16 * (32 + 16 + 1)]  # 4672, 3104, 784
 
 
-def test_checker_accepts_right_counts(capsys):
+def test_checker_accepts_right_counts(one_line):
     assert check_stacked_param_counts(RIGHT, FEATURES, UNITS) is True
-    line = one_line(capsys)
+    line = one_line()
     assert line.startswith("Correct!") and str(sum(RIGHT)) in line
 
 
@@ -77,16 +67,16 @@ def test_checker_accepts_right_counts(capsys):
     [tuple(RIGHT), np.array(RIGHT), [float(c) for c in RIGHT], [np.int64(c) for c in RIGHT]],
     ids=["tuple", "array", "floats", "numpy ints"],
 )
-def test_checker_accepts_other_containers(answer, capsys):
+def test_checker_accepts_other_containers(answer, one_line):
     assert check_stacked_param_counts(answer, FEATURES, UNITS) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_checker_accepts_what_keras_counts(capsys):
+def test_checker_accepts_what_keras_counts(one_line):
     model = stacked_simple_rnn(5, [6, 3])
     counts = [layer.count_params() for layer in model.layers]
     assert check_stacked_param_counts(counts, 5, [6, 3]) is True
-    one_line(capsys)
+    one_line()
 
 
 @pytest.mark.parametrize(
@@ -100,17 +90,17 @@ def test_checker_accepts_what_keras_counts(capsys):
         ([RIGHT[0], RIGHT[1], 785], 3, "reads 32 values per step"),
     ],
 )
-def test_checker_rejects_wrong_counts_and_names_the_slip(answer, layer, hint, capsys):
+def test_checker_rejects_wrong_counts_and_names_the_slip(answer, layer, hint, one_line):
     assert check_stacked_param_counts(answer, FEATURES, UNITS) is False
-    line = one_line(capsys)
+    line = one_line()
     assert line.startswith(f"Layer {layer} ") and hint in line, line
 
 
-def test_checker_does_not_blame_inputs_when_features_equal_units(capsys):
+def test_checker_does_not_blame_inputs_when_features_equal_units(one_line):
     # With 32 features and 32 units the "features instead of units" slip is
     # invisible: the hint must then be about something else.
     assert check_stacked_param_counts([2080, 2000], 32, [32, 32]) is False
-    assert "outputs of layer" not in one_line(capsys)
+    assert "outputs of layer" not in one_line()
 
 
 @pytest.mark.parametrize(
@@ -126,9 +116,9 @@ def test_checker_does_not_blame_inputs_when_features_equal_units(capsys):
         ([True, RIGHT[1], RIGHT[2]], "Layer 1: expected a number"),
     ],
 )
-def test_checker_rejects_malformed_answers(answer, message, capsys):
+def test_checker_rejects_malformed_answers(answer, message, one_line):
     assert check_stacked_param_counts(answer, FEATURES, UNITS) is False
-    assert message in one_line(capsys)
+    assert message in one_line()
 
 
 def test_checker_is_silent_when_asked(capsys):

@@ -7,12 +7,7 @@ import pytest
 
 from rnn_course.checks import check_parameter_count, check_rnn_forward, check_rnn_output_shape
 from rnn_course.numpy_nets import rnn_forward
-
-
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
+from tests.helpers import require
 
 
 # --------------------------------------------------------- student answers
@@ -80,14 +75,14 @@ def single_concatenate(inputs, W, U, b):
     [batched_loop_over_time, batched_float32, rnn_forward,
      lambda x, W, U, b: batched_loop_over_time(x, W, U, b).tolist()],
 )
-def test_rnn_forward_accepts_correct_answers(fn, capsys):
+def test_rnn_forward_accepts_correct_answers(fn, one_line):
     assert check_rnn_forward(fn) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_rnn_forward_accepts_single_sequence_version(capsys):
+def test_rnn_forward_accepts_single_sequence_version(one_line):
     assert check_rnn_forward(single_sequence, batched=False) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
 @pytest.mark.parametrize(
@@ -106,17 +101,17 @@ def test_rnn_forward_accepts_single_sequence_version(capsys):
         (lambda x, W, U, b: np.full((x.shape[0], x.shape[1], W.shape[0]), np.nan), True, ["NaN or infinite"]),
     ],
 )
-def test_rnn_forward_rejects_wrong_answers(fn, batched, fragments, capsys):
+def test_rnn_forward_rejects_wrong_answers(fn, batched, fragments, one_line):
     assert check_rnn_forward(fn, batched=batched) is False
-    message = one_line(capsys)
+    message = one_line()
     assert not message.startswith("Correct")
     for fragment in fragments:
         assert fragment in message, (fragment, message)
 
 
-def test_rnn_forward_not_callable(capsys):
+def test_rnn_forward_not_callable(one_line):
     assert check_rnn_forward(np.zeros(3)) is False
-    assert "Pass your function itself" in one_line(capsys)
+    assert "Pass your function itself" in one_line()
 
 
 def test_rnn_forward_quiet(capsys):
@@ -127,9 +122,9 @@ def test_rnn_forward_quiet(capsys):
 
 # --------------------------------------------------- check_parameter_count
 
-def test_parameter_count_correct(capsys):
+def test_parameter_count_correct(one_line):
     assert check_parameter_count(64 * 32 + 64 * 64 + 64, features=32, units=64) is True
-    message = one_line(capsys)
+    message = one_line()
     assert message.startswith("Correct!") and "6208" in message
 
 
@@ -145,21 +140,21 @@ def test_parameter_count_correct(capsys):
         (True, "Expected a number"),
     ],
 )
-def test_parameter_count_wrong(answer, hint, capsys):
+def test_parameter_count_wrong(answer, hint, one_line):
     assert check_parameter_count(answer, features=10, units=7) is False
-    assert hint in one_line(capsys)
+    assert hint in one_line()
 
 
-def test_parameter_count_ambiguous_slip(capsys):
+def test_parameter_count_ambiguous_slip(one_line):
     # With units == 2 * features, forgetting W and mistaking U's shape give
     # the same count: both hints are given.
     assert check_parameter_count(64 * 64 + 64, features=32, units=64) is False
-    message = one_line(capsys)
+    message = one_line()
     assert "forgot the input weights W" in message and "not (units, features)" in message
 
 
 def test_parameter_count_matches_keras():
-    keras = pytest.importorskip("keras")
+    keras = require("keras")
     layer = keras.layers.SimpleRNN(7)
     layer.build((None, None, 5))
     assert check_parameter_count(layer.count_params(), features=5, units=7, verbose=False)
@@ -173,25 +168,25 @@ def test_parameter_count_bad_call(features, units):
 
 # -------------------------------------------------- check_rnn_output_shape
 
-def test_output_shape_correct(capsys):
+def test_output_shape_correct(one_line):
     assert check_rnn_output_shape(np.zeros((100, 64)), timesteps=100, units=64) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
     assert check_rnn_output_shape((8, 100, 64), timesteps=100, units=64, batch=8) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_output_shape_concatenate(capsys):
+def test_output_shape_concatenate(one_line):
     assert check_rnn_output_shape(np.zeros(6400), timesteps=100, units=64) is False
-    message = one_line(capsys)
+    message = one_line()
     assert "(100, 64)" in message and "(6400,)" in message and "np.concatenate" in message
 
 
-def test_output_shape_other_wrong(capsys):
+def test_output_shape_other_wrong(one_line):
     assert check_rnn_output_shape(np.zeros((100, 32)), timesteps=100, units=64) is False
-    message = one_line(capsys)
+    message = one_line()
     assert "(100, 32)" in message and "np.concatenate" not in message
     assert check_rnn_output_shape([[1, 2], [3]], timesteps=2, units=2) is False
-    assert "rectangular" in one_line(capsys)
+    assert "rectangular" in one_line()
 
 
 def test_output_shape_bad_call():

@@ -9,12 +9,6 @@ from rnn_course.checks import check_rnn_backward
 from rnn_course.numpy_nets import rnn_backward
 
 
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
-
-
 # --------------------------------------------------------- student answers
 
 def student_bptt(inputs, W, U, b, states, grad_states, slip=None):
@@ -61,19 +55,19 @@ def slipped(slip):
 # ------------------------------------------------------------------- right
 
 @pytest.mark.parametrize("fn", [right, right_float32, package])
-def test_accepts_correct_answers(fn, capsys):
+def test_accepts_correct_answers(fn, one_line):
     assert check_rnn_backward(fn) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_accepts_single_sequence_version(capsys):
+def test_accepts_single_sequence_version(one_line):
     assert check_rnn_backward(right_single, batched=False) is True
-    assert "single sequences" in one_line(capsys)
+    assert "single sequences" in one_line()
 
 
-def test_accepts_lists(capsys):
+def test_accepts_lists(one_line):
     assert check_rnn_backward(lambda *a: [g.tolist() for g in right(*a)]) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
 # ------------------------------------------------------------------- wrong
@@ -95,26 +89,26 @@ def test_accepts_lists(capsys):
         (lambda *a: tuple(0.5 * g for g in right(*a)), ["Wrong dW, dU and db", "check the walk back"]),
     ],
 )
-def test_rejects_wrong_answers(fn, fragments, capsys):
+def test_rejects_wrong_answers(fn, fragments, one_line):
     assert check_rnn_backward(fn) is False
-    message = one_line(capsys)
+    message = one_line()
     assert not message.startswith("Correct")
     for fragment in fragments:
         assert fragment in message, (fragment, message)
 
 
-def test_single_sequence_function_fails_batched_check(capsys):
+def test_single_sequence_function_fails_batched_check(one_line):
     # Called with batches, a function written for one sequence breaks.
     def single_only(inputs, W, U, b, states, grad_states):
         return student_bptt(inputs[None], W, U, b, states[None], grad_states[None])
 
     assert check_rnn_backward(single_only) is False
-    assert not one_line(capsys).startswith("Correct")
+    assert not one_line().startswith("Correct")
 
 
-def test_not_callable(capsys):
+def test_not_callable(one_line):
     assert check_rnn_backward(np.zeros(3)) is False
-    assert "Pass your function itself" in one_line(capsys)
+    assert "Pass your function itself" in one_line()
 
 
 def test_quiet(capsys):

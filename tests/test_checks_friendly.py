@@ -79,37 +79,31 @@ def test_every_checker_is_audited():
     assert not missing, f"add wrong-answer cases for {missing} to CALLS in {__file__}"
 
 
-def _one_line(capsys) -> str:
-    printed = capsys.readouterr().out
-    assert printed.count("\n") == 1 and printed.strip(), f"expected one line, got {printed!r}"
-    return printed.strip()
-
-
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_wrong_answers_get_one_line_and_false(name, capsys):
+def test_wrong_answers_get_one_line_and_false(name, one_line):
     call, answers = CALLS[name]
     for answer in answers:
         assert call(answer) is False, (name, answer)
-        line = _one_line(capsys)
+        line = one_line()
         assert not line.startswith("Correct"), (name, answer, line)
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_a_stub_is_not_written_yet(name, capsys):
+def test_a_stub_is_not_written_yet(name, one_line):
     call, answers = CALLS[name]
     stubs = [_stub, None] if answers is WRONG_FUNCTIONS else [None, ...]
     for answer in stubs:
         assert call(answer) is False
-        assert _one_line(capsys).startswith("Not written yet"), (name, answer)
+        assert one_line().startswith("Not written yet"), (name, answer)
 
 
-def test_a_partly_written_stub_names_what_is_missing(capsys):
+def test_a_partly_written_stub_names_what_is_missing(one_line):
     shapes = {"x_t": (10,), "W": (20, 10), "U": (20, 20), "b": (20,),
               "h_t": (20,), "V": (3, 20), "c": (3,), "y_t": None}
     assert checks.check_symbol_shapes(shapes, 10, 20, 3) is False
-    assert _one_line(capsys) == "y_t: not written yet (still None)."
+    assert one_line() == "y_t: not written yet (still None)."
     assert checks.check_stacked_param_counts([None, 4 * 13], 8, [4, 2]) is False
-    assert "Layer 1: not written yet" in _one_line(capsys)
+    assert "Layer 1: not written yet" in one_line()
 
 
 def test_verbose_false_prints_nothing(capsys):

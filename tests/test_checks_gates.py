@@ -9,12 +9,6 @@ from rnn_course.checks import check_gru_forward
 from rnn_course.numpy_nets import gru_forward
 
 
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
-
-
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -51,24 +45,24 @@ def student_gru(inputs, p, slip=None, dtype=np.float64):
     return np.stack(states, axis=1)
 
 
-def test_right_answer_passes(capsys):
+def test_right_answer_passes(one_line):
     assert check_gru_forward(student_gru) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_float32_answer_passes(capsys):
+def test_float32_answer_passes(one_line):
     assert check_gru_forward(lambda x, p: student_gru(x, p, dtype=np.float32)) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
 
 
-def test_list_answer_passes(capsys):
+def test_list_answer_passes(one_line):
     assert check_gru_forward(lambda x, p: student_gru(x, p).tolist()) is True
-    one_line(capsys)
+    one_line()
 
 
-def test_package_function_passes(capsys):
+def test_package_function_passes(one_line):
     assert check_gru_forward(gru_forward) is True
-    one_line(capsys)
+    one_line()
 
 
 @pytest.mark.parametrize("slip, words", [
@@ -77,20 +71,20 @@ def test_package_function_passes(capsys):
     ("no recurrent bias", "left out the recurrent biases"),
     ("no reset", "reset gate is missing"),
 ])
-def test_classic_slips_are_named(capsys, slip, words):
+def test_classic_slips_are_named(one_line, slip, words):
     assert check_gru_forward(lambda x, p: student_gru(x, p, slip)) is False
-    message = one_line(capsys)
+    message = one_line()
     assert words in message
     assert not message.startswith("Correct")
 
 
-def test_unknown_mistake_reports_position(capsys):
+def test_unknown_mistake_reports_position(one_line):
     assert check_gru_forward(lambda x, p: student_gru(x, p, "sigmoid candidate")) is False
-    message = one_line(capsys)
+    message = one_line()
     assert "at index (0, 0, " in message and "first step" in message
 
 
-def test_mistake_after_first_step(capsys):
+def test_mistake_after_first_step(one_line):
     def late(x, p):
         out = student_gru(x, p)
         if out.shape[1] > 1:
@@ -98,7 +92,7 @@ def test_mistake_after_first_step(capsys):
         return out
 
     assert check_gru_forward(late) is False
-    message = one_line(capsys)
+    message = one_line()
     assert "first step is right" in message
 
 
@@ -106,36 +100,36 @@ def test_mistake_after_first_step(capsys):
     ("concatenate", "np.concatenate"),
     ("time first", "Expected shape"),
 ])
-def test_wrong_shapes(capsys, slip, words):
+def test_wrong_shapes(one_line, slip, words):
     assert check_gru_forward(lambda x, p: student_gru(x, p, slip)) is False
-    assert words in one_line(capsys)
+    assert words in one_line()
 
 
-def test_missing_return(capsys):
+def test_missing_return(one_line):
     def unfinished(inputs, params):
         ...
 
     assert check_gru_forward(unfinished) is False
-    assert "returned None" in one_line(capsys)
+    assert "returned None" in one_line()
 
 
-def test_function_that_raises(capsys):
+def test_function_that_raises(one_line):
     def broken(inputs, params):
         return inputs @ params.W_z  # wrong side: shapes do not fit
 
     assert check_gru_forward(broken) is False
-    message = one_line(capsys)
+    message = one_line()
     assert message.startswith("Your function raised ValueError")
 
 
-def test_not_numeric(capsys):
+def test_not_numeric(one_line):
     assert check_gru_forward(lambda x, p: np.full(x.shape[:2] + (p.U_z.shape[0],), "a")) is False
-    assert "not numeric" in one_line(capsys)
+    assert "not numeric" in one_line()
 
 
-def test_not_a_function(capsys):
+def test_not_a_function(one_line):
     assert check_gru_forward(42) is False
-    assert "Pass your function itself" in one_line(capsys)
+    assert "Pass your function itself" in one_line()
 
 
 def test_quiet(capsys):

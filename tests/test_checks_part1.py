@@ -14,12 +14,6 @@ from rnn_course.checks import (
 from rnn_course.examples import hand_worked_rnn
 
 
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
-
-
 # ---------------------------------------------------------- families
 
 @pytest.fixture(scope="module")
@@ -63,19 +57,19 @@ def models():
 
 
 @pytest.mark.parametrize("family", SEQUENCE_FAMILIES)
-def test_each_family_is_recognised(models, family, capsys):
+def test_each_family_is_recognised(models, family, one_line):
     assert check_sequence_family(models[family], family) is True
-    line = one_line(capsys)
+    line = one_line()
     assert line.startswith("Correct!") and family in line
 
 
 @pytest.mark.parametrize("family", SEQUENCE_FAMILIES)
-def test_each_family_is_told_apart_from_the_four_others(models, family, capsys):
+def test_each_family_is_told_apart_from_the_four_others(models, family, one_line):
     for other in SEQUENCE_FAMILIES:
         if other == family:
             continue
         assert check_sequence_family(models[family], other) is False, (family, other)
-        line = one_line(capsys)
+        line = one_line()
         assert line.startswith("Not quite") and f"{family} model" in line
 
 
@@ -92,37 +86,37 @@ def test_each_family_is_told_apart_from_the_four_others(models, family, capsys):
         ("many-to-one", "one-to-one", "single vector or image"),
     ],
 )
-def test_wrong_family_names_the_fix(models, given, asked, hint, capsys):
+def test_wrong_family_names_the_fix(models, given, asked, hint, one_line):
     assert check_sequence_family(models[given], asked) is False
-    assert hint in one_line(capsys)
+    assert hint in one_line()
 
 
-def test_float_sequences_and_name_spellings(models, capsys):
+def test_float_sequences_and_name_spellings(models, one_line):
     assert check_sequence_family(models["many-to-many float"], "Many_to_Many")
-    line = one_line(capsys)
+    line = one_line()
     assert "(2, 5, 3) -> outputs (2, 5, 2)" in line and "(2, 8, 3)" in line
 
 
-def test_fixed_length_input_explains_the_ambiguity(models, capsys):
+def test_fixed_length_input_explains_the_ambiguity(models, one_line):
     model = models["fixed length, 4 -> 4"]
     assert check_sequence_family(model, "encoder-decoder") is False
-    assert "shape=(None" in one_line(capsys)
+    assert "shape=(None" in one_line()
     assert check_sequence_family(model, "many-to-many") is True
-    one_line(capsys)
+    one_line()
 
 
 @pytest.mark.parametrize("answer", ["model", 3, [1, 2]])
-def test_not_a_model_is_feedback_not_an_error(answer, capsys):
+def test_not_a_model_is_feedback_not_an_error(answer, one_line):
     assert check_sequence_family(answer, "many-to-one") is False
-    assert "keras.Input" in one_line(capsys)
+    assert "keras.Input" in one_line()
 
 
-def test_two_inputs_are_feedback(models, capsys):
+def test_two_inputs_are_feedback(models, one_line):
     assert check_sequence_family(models["two inputs"], "one-to-one") is False
-    assert "one input" in one_line(capsys)
+    assert "one input" in one_line()
 
 
-def test_a_model_that_fails_on_the_probe_is_feedback(capsys):
+def test_a_model_that_fails_on_the_probe_is_feedback(one_line):
     import keras
 
     class Broken(keras.Model):
@@ -132,7 +126,7 @@ def test_a_model_that_fails_on_the_probe_is_feedback(capsys):
     broken = Broken()
     broken.inputs = [keras.Input(shape=(None,), dtype="int32")]
     assert check_sequence_family(broken, "many-to-one") is False
-    line = one_line(capsys)
+    line = one_line()
     assert "RuntimeError" in line and "boom" in line and "second line" not in line
 
 
@@ -160,12 +154,12 @@ def shapes(**changes):
     return answer
 
 
-def test_right_shapes_pass(capsys):
+def test_right_shapes_pass(one_line):
     assert check_symbol_shapes(RIGHT, features=10, units=20, outputs=3) is True
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
     as_lists = {k: list(v) for k, v in RIGHT.items()}
     assert check_symbol_shapes(as_lists, features=10, units=20, outputs=3) is True
-    one_line(capsys)
+    one_line()
 
 
 @pytest.mark.parametrize(
@@ -183,16 +177,16 @@ def test_right_shapes_pass(capsys):
         ([(10,)], ["dict"]),
     ],
 )
-def test_wrong_shapes_are_explained(answer, words, capsys):
+def test_wrong_shapes_are_explained(answer, words, one_line):
     assert check_symbol_shapes(answer, features=10, units=20, outputs=3) is False
-    line = one_line(capsys)
+    line = one_line()
     for word in words:
         assert word in line, (word, line)
 
 
-def test_other_sizes_change_the_answer(capsys):
+def test_other_sizes_change_the_answer(one_line):
     assert check_symbol_shapes(RIGHT, features=4, units=20, outputs=3) is False
-    assert "x_t" in one_line(capsys)
+    assert "x_t" in one_line()
 
 
 @pytest.mark.parametrize("sizes", [(0, 2, 3), (2, -1, 3), (2, 2, 1.5), (True, 2, 2)])
@@ -214,44 +208,44 @@ def call(ex, answer, step, **kwargs):
 
 
 @pytest.mark.parametrize("step", [1, 2, 3])
-def test_hand_states_pass(ex, step, capsys):
+def test_hand_states_pass(ex, step, one_line):
     assert call(ex, ex.states[step - 1], step) is True
-    assert one_line(capsys).startswith(f"Correct! That is h_{step}")
+    assert one_line().startswith(f"Correct! That is h_{step}")
 
 
-def test_exact_states_and_lists_pass(ex, capsys):
+def test_exact_states_and_lists_pass(ex, one_line):
     assert call(ex, [-0.46212, -0.76159], 1) is True
-    one_line(capsys)
+    one_line()
 
 
-def test_rounding_beyond_tolerance_fails(ex, capsys):
+def test_rounding_beyond_tolerance_fails(ex, one_line):
     assert call(ex, ex.states[1] + 0.01, 2) is False
-    assert "units 1, 2 wrong" in one_line(capsys)
+    assert "units 1, 2 wrong" in one_line()
     assert call(ex, ex.states[1] + [0.0, 0.01], 2) is False
-    assert "unit 2 wrong" in one_line(capsys)
+    assert "unit 2 wrong" in one_line()
 
 
-def test_classic_slips_are_named(ex, capsys):
+def test_classic_slips_are_named(ex, one_line):
     x2, h1 = ex.inputs[1], ex.states[0]
     assert call(ex, ex.pre_activations[1], 2) is False
-    assert "apply tanh" in one_line(capsys)
+    assert "apply tanh" in one_line()
     assert call(ex, np.tanh(ex.W @ x2 + ex.b), 2) is False
-    assert "U h_{t-1}" in one_line(capsys)
+    assert "U h_{t-1}" in one_line()
     assert call(ex, np.tanh(ex.W @ x2 + ex.U.T @ h1 + ex.b), 2) is False
-    assert "transpose" in one_line(capsys)
+    assert "transpose" in one_line()
     assert call(ex, np.tanh(ex.W @ x2 + ex.U @ h1), 2) is False
-    assert "bias" in one_line(capsys)
+    assert "bias" in one_line()
     assert call(ex, ex.states[2], 2) is False
-    assert "h_3, the state after step 3" in one_line(capsys)
+    assert "h_3, the state after step 3" in one_line()
 
 
-def test_wrong_shape_and_nan_are_feedback(ex, capsys):
+def test_wrong_shape_and_nan_are_feedback(ex, one_line):
     assert call(ex, [0.5], 1) is False
-    assert "2 numbers" in one_line(capsys)
+    assert "2 numbers" in one_line()
     assert call(ex, "abc", 1) is False
-    assert "not a vector of numbers" in one_line(capsys)
+    assert "not a vector of numbers" in one_line()
     assert call(ex, [np.nan, 0.1], 1) is False
-    assert "NaN" in one_line(capsys)
+    assert "NaN" in one_line()
 
 
 @pytest.mark.parametrize("step", [0, 4, 1.0, True])

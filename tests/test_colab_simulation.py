@@ -5,9 +5,12 @@ what Colab ships that the course needs, at the versions of
 ``requirements.txt``, and not the course helpers. The set-up cell of a
 chapter, taken from the chapter itself, must then install ``rnn_course``
 (from this checkout, through ``RNN_COURSE_INSTALL_FROM``) without replacing
-TensorFlow, Keras or NumPy; after that every chapter notebook must run from
+TensorFlow, Keras or NumPy; after that the student version of every chapter
+(``python -m rnn_course.assign``, the notebooks a class gets) must run from
 its first cell to its last in that environment's kernel, in a working
-directory outside the repository (Colab's is ``/content``).
+directory outside the repository (Colab's is ``/content``), each check cell
+saying that its exercise is not written yet. nbval runs the chapters
+themselves, solutions included, in the test environment.
 
 What Colab ships, from googlecolab/backend-info's ``pip-freeze.txt`` (August
 2026: Python 3.13, tensorflow 2.20.0, keras 3.13.2, numpy 2.1.3, matplotlib
@@ -41,8 +44,8 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-from tests.helpers import ROOT, chapter_sources
-from tests.test_notebooks_in_sync import INSTALL_FROM_ENV, setup_cell
+from rnn_course import assign
+from tests.helpers import INSTALL_FROM_ENV, ROOT, chapter_sources, setup_cell
 
 #: What Colab ships that the course needs (see the module docstring).
 #: Installing the helpers must leave every one of them as it was, above all
@@ -192,21 +195,38 @@ def test_setup_cell_installs_helpers_and_keeps_colab_versions(colab):
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=[md.stem for md in SOURCES])
-def test_chapter_runs_on_colab(colab, md):
-    notebook = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+def test_student_version_runs_on_colab(colab, md):
+    """The student version, as a class gets it, runs on a fresh runtime.
+
+    nbval runs the chapters themselves, solutions included; this runs every
+    other cell a second time, in the Colab-like environment, and proves that
+    the stubs let the chapter run to its end and that every check cell then
+    says that the exercise is not written yet.
+    """
+    workdir = colab.content / md.stem
+    student, _ = assign.export_chapter(md, workdir / "export")
+    notebook = nbformat.read(student, as_version=4)
     first = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert first.source == setup_cell(md).source, (
-        f"{md.stem}.ipynb does not start with the set-up cell"
+        f"the student version of {md.stem} does not start with the set-up cell"
     )
-    workdir = colab.content / md.stem
-    workdir.mkdir()
-    client = NotebookClient(
-        notebook,
-        km=KernelManager(kernel_name="colab", kernel_spec_manager=colab.kernels),
-        timeout=CELL_TIMEOUT,
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    client.execute(env=colab.env)  # raises CellExecutionError with the failing cell
+    kernel = KernelManager(kernel_name="colab", kernel_spec_manager=colab.kernels)
+    client = NotebookClient(notebook, km=kernel, timeout=CELL_TIMEOUT,
+                            resources={"metadata": {"path": str(workdir)}})
+    try:
+        client.execute(env=colab.env)  # raises CellExecutionError with the failing cell
+    finally:
+        # nbclient leaves running a kernel that it did not start itself; an
+        # idle TensorFlow kernel still takes CPU from the tests that follow.
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+    for cell in notebook.cells:
+        if assign.CHECK_TAG not in cell.metadata.get("tags", []):
+            continue
+        printed = "".join(output.get("text", "") for output in cell.outputs)
+        lines = [line for line in printed.splitlines() if line.strip()]
+        assert lines and all(line.startswith("Not written yet") for line in lines), (
+            f"{md.stem}: check cell {cell.source!r} printed {printed!r}")
 
 
 def test_checkout_gained_no_files(colab):

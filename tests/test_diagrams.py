@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
-
-from rnn_course.checks import SEQUENCE_FAMILIES  # noqa: E402
-from rnn_course.diagrams import (  # noqa: E402
+from rnn_course.checks import SEQUENCE_FAMILIES
+from rnn_course.diagrams import (
     FAMILY_DIAGRAMS,
     MATRIX_COLOURS,
     draw_sequence_families,
@@ -22,7 +18,7 @@ from rnn_course.diagrams import (  # noqa: E402
     plot_one_hot_sequences,
     plot_state_traces,
 )
-from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME  # noqa: E402
+from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME
 
 
 @pytest.fixture(autouse=True)

@@ -4,15 +4,12 @@ Chapter 8 checker."""
 from __future__ import annotations
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from rnn_course.checks import check_text_classifier_params  # noqa: E402
-from rnn_course.experiments import (  # noqa: E402
+from rnn_course.checks import check_text_classifier_params
+from rnn_course.experiments import (
     TABLE_COLUMNS,
     EpochTimer,
     TrainingRecord,
@@ -21,8 +18,8 @@ from rnn_course.experiments import (  # noqa: E402
     results_table,
     train_and_evaluate,
 )
-from rnn_course.models import build_text_classifier  # noqa: E402
-from rnn_course.notebook import set_seed  # noqa: E402
+from rnn_course.models import build_text_classifier
+from rnn_course.notebook import set_seed
 
 NUM_WORDS, MAXLEN = 30, 10
 

@@ -7,15 +7,11 @@ layers themselves on several shapes, and through their gate activations.
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnn_course.numpy_nets import (  # noqa: E402
+from rnn_course.numpy_nets import (
     GRUGates,
     GRUParams,
     LSTMGates,
@@ -31,8 +27,9 @@ from rnn_course.numpy_nets import (  # noqa: E402
     set_gru_params,
     set_lstm_params,
 )
+from tests.helpers import require
 
-keras = pytest.importorskip("keras")
+keras = require("keras")
 
 # (batch or None for one sequence, timesteps, features, units)
 SHAPES = [
@@ -118,22 +115,12 @@ def make_inputs(rng, batch, timesteps, features):
 
 
 def randomise(layer, rng):
-    """Random weights, biases included (Keras's zero biases would hide bias bugs)."""
+    """Give ``layer`` random weights, biases included, and return it.
+
+    Keras's zero biases would hide bias bugs.
+    """
     layer.set_weights([0.5 * rng.standard_normal(w.shape).astype("float32")
                        for w in layer.get_weights()])
-
-
-def keras_lstm(features, units, rng, **kwargs):
-    layer = keras.layers.LSTM(units, return_sequences=True, **kwargs)
-    layer.build((None, None, features))
-    randomise(layer, rng)
-    return layer
-
-
-def keras_gru(features, units, rng, **kwargs):
-    layer = keras.layers.GRU(units, return_sequences=True, **kwargs)
-    layer.build((None, None, features))
-    randomise(layer, rng)
     return layer
 
 
@@ -285,10 +272,10 @@ def test_gru_gates_are_consistent():
 
 
 @pytest.mark.parametrize("batch, timesteps, features, units", SHAPES)
-def test_lstm_matches_keras(batch, timesteps, features, units):
+def test_lstm_matches_keras(batch, timesteps, features, units, built_layer):
     rng = np.random.default_rng(10)
     x = make_inputs(rng, batch, timesteps, features).astype("float32")
-    layer = keras_lstm(features, units, rng)
+    layer = randomise(built_layer("LSTM", features, units), rng)
     expected = run_keras(layer, x)
     result = lstm_forward(x, lstm_params(layer))
     assert result.shape == expected.shape
@@ -297,10 +284,10 @@ def test_lstm_matches_keras(batch, timesteps, features, units):
 
 @pytest.mark.parametrize("batch, timesteps, features, units", SHAPES)
 @pytest.mark.parametrize("reset_after", [True, False])
-def test_gru_matches_keras(batch, timesteps, features, units, reset_after):
+def test_gru_matches_keras(batch, timesteps, features, units, reset_after, built_layer):
     rng = np.random.default_rng(11)
     x = make_inputs(rng, batch, timesteps, features).astype("float32")
-    layer = keras_gru(features, units, rng, reset_after=reset_after)
+    layer = randomise(built_layer("GRU", features, units, reset_after=reset_after), rng)
     expected = run_keras(layer, x)
     q = gru_params(layer)
     assert q.reset_after is reset_after
@@ -309,12 +296,10 @@ def test_gru_matches_keras(batch, timesteps, features, units, reset_after):
     assert np.max(np.abs(result - expected)) < 1e-5
 
 
-def test_lstm_return_carry_matches_keras_state():
+def test_lstm_return_carry_matches_keras_state(built_layer):
     rng = np.random.default_rng(12)
     x = rng.standard_normal((3, 7, 4)).astype("float32")
-    layer = keras.layers.LSTM(5, return_sequences=True, return_state=True)
-    layer.build((None, None, 4))
-    randomise(layer, rng)
+    layer = randomise(built_layer("LSTM", 4, 5, return_state=True), rng)
     states, h_last, c_last = (keras.ops.convert_to_numpy(a) for a in layer(x))
     h, c = lstm_forward(x, lstm_params(layer), return_carry=True)
     assert h.shape == c.shape == (3, 7, 5)
@@ -324,38 +309,38 @@ def test_lstm_return_carry_matches_keras_state():
     assert not np.allclose(c, h)  # the carry is not the hidden state
 
 
-def test_initial_states_match_keras():
+def test_initial_states_match_keras(built_layer):
     rng = np.random.default_rng(13)
     x = rng.standard_normal((3, 6, 2)).astype("float32")
     h0 = rng.standard_normal((3, 4)).astype("float32")
     c0 = rng.standard_normal((3, 4)).astype("float32")
-    lstm = keras_lstm(2, 4, rng)
+    lstm = randomise(built_layer("LSTM", 2, 4), rng)
     expected = run_keras(lstm, x, initial_state=[h0, c0])
     assert np.max(np.abs(lstm_forward(x, lstm_params(lstm), h0=h0, c0=c0) - expected)) < 1e-5
-    gru = keras_gru(2, 4, rng)
+    gru = randomise(built_layer("GRU", 2, 4), rng)
     expected = run_keras(gru, x, initial_state=[h0])
     assert np.max(np.abs(gru_forward(x, gru_params(gru), h0=h0) - expected)) < 1e-5
 
 
-def test_one_step_one_unit_single_sequence_with_states():
+def test_one_step_one_unit_single_sequence_with_states(built_layer):
     rng = np.random.default_rng(14)
     x = rng.standard_normal((1, 3)).astype("float32")
     h0, c0 = rng.standard_normal(1).astype("float32"), rng.standard_normal(1).astype("float32")
-    layer = keras_lstm(3, 1, rng)
+    layer = randomise(built_layer("LSTM", 3, 1), rng)
     expected = run_keras(layer, x, initial_state=[h0[None], c0[None]])
     result = lstm_forward(x, lstm_params(layer), h0=h0, c0=c0)
     assert result.shape == (1, 1)
     assert np.max(np.abs(result - expected)) < 1e-5
 
 
-def test_layers_without_bias():
+def test_layers_without_bias(built_layer):
     rng = np.random.default_rng(15)
     x = rng.standard_normal((2, 5, 3)).astype("float32")
-    lstm = keras_lstm(3, 4, rng, use_bias=False)
+    lstm = randomise(built_layer("LSTM", 3, 4, use_bias=False), rng)
     p = lstm_params(lstm)
     assert all(np.all(getattr(p, f"b_{g}") == 0) for g in "ifco")
     assert np.max(np.abs(lstm_forward(x, p) - run_keras(lstm, x))) < 1e-5
-    gru = keras_gru(3, 4, rng, use_bias=False)
+    gru = randomise(built_layer("GRU", 3, 4, use_bias=False), rng)
     q = gru_params(gru)
     assert np.max(np.abs(gru_forward(x, q) - run_keras(gru, x))) < 1e-5
 
@@ -378,10 +363,11 @@ def test_keras_gate_order_and_forget_bias():
     np.testing.assert_array_equal(q.rb_h, bias[1, 6:9])
 
 
-def test_params_round_trip():
+def test_params_round_trip(built_layer):
     rng = np.random.default_rng(16)
     x = rng.standard_normal((2, 6, 3)).astype("float32")
-    source, target = keras_lstm(3, 4, rng), keras_lstm(3, 4, rng)
+    source = randomise(built_layer("LSTM", 3, 4), rng)
+    target = randomise(built_layer("LSTM", 3, 4), rng)
     set_lstm_params(target, lstm_params(source))
     for a, b in zip(lstm_params(source), lstm_params(target)):
         np.testing.assert_array_equal(a, b)
@@ -391,18 +377,18 @@ def test_params_round_trip():
     set_lstm_params(target, p)
     assert np.max(np.abs(run_keras(target, x) - lstm_forward(x, p))) < 1e-5
     for reset_after in (True, False):
-        source = keras_gru(3, 4, rng, reset_after=reset_after)
-        target = keras_gru(3, 4, rng, reset_after=reset_after)
+        source = randomise(built_layer("GRU", 3, 4, reset_after=reset_after), rng)
+        target = randomise(built_layer("GRU", 3, 4, reset_after=reset_after), rng)
         set_gru_params(target, gru_params(source))
         for a, b in zip(gru_params(source), gru_params(target)):
             np.testing.assert_array_equal(a, b)
 
 
-def test_set_gru_params_folds_recurrent_biases_without_reset_after():
+def test_set_gru_params_folds_recurrent_biases_without_reset_after(built_layer):
     rng = np.random.default_rng(17)
     x = rng.standard_normal((2, 5, 3)).astype("float32")
     q = random_gru_params(rng, 3, 4, reset_after=False, dtype=np.float32)
-    layer = keras_gru(3, 4, rng, reset_after=False)
+    layer = randomise(built_layer("GRU", 3, 4, reset_after=False), rng)
     set_gru_params(layer, q)
     assert np.max(np.abs(run_keras(layer, x) - gru_forward(x, q))) < 1e-5
 
@@ -527,14 +513,14 @@ def test_error_layers():
     one_line_error(ValueError, lambda: gru_params(hard), r"recurrent_activation")
 
 
-def test_error_set_params_mismatch():
+def test_error_set_params_mismatch(built_layer):
     rng = np.random.default_rng(20)
-    layer = keras_lstm(3, 4, rng)
+    layer = randomise(built_layer("LSTM", 3, 4), rng)
     one_line_error(ValueError, lambda: set_lstm_params(layer, random_lstm_params(rng, 3, 5)),
                    r"5 units.*4 units")
-    no_bias = keras_lstm(3, 4, rng, use_bias=False)
+    no_bias = randomise(built_layer("LSTM", 3, 4, use_bias=False), rng)
     one_line_error(ValueError, lambda: set_lstm_params(no_bias, lstm_params(layer)), r"no bias")
-    gru = keras_gru(3, 4, rng)
+    gru = randomise(built_layer("GRU", 3, 4), rng)
     one_line_error(ValueError, lambda: set_gru_params(gru, random_gru_params(rng, 3, 4, False)),
                    r"reset_after")
     one_line_error(ValueError, lambda: set_gru_params(gru, random_gru_params(rng, 2, 4)),

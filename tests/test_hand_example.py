@@ -87,11 +87,10 @@ def test_same_input_different_state(ex):
     assert np.array_equal(stateless[0], stateless[2])
 
 
-def test_keras_simple_rnn_gives_the_hand_states(ex):
+def test_keras_simple_rnn_gives_the_hand_states(ex, built_layer):
     import keras
 
-    layer = keras.layers.SimpleRNN(ex.units, return_sequences=True)
-    layer.build((None, None, ex.features))
+    layer = built_layer("SimpleRNN", ex.features, ex.units)
     set_simple_rnn_params(layer, ex.W, ex.U, ex.b)
     states = keras.ops.convert_to_numpy(layer(ex.inputs[None].astype("float32")))[0]
     assert np.allclose(states, ex.states, rtol=0, atol=1e-4)

@@ -8,10 +8,16 @@ from __future__ import annotations
 import json
 import re
 
-import jupytext
 import pytest
 
-from tests.helpers import CHAPTERS, book_config, chapter_sources, toc_files
+from tests.helpers import (
+    CHAPTERS,
+    INSTALL_FROM_ENV,
+    book_config,
+    chapter_sources,
+    setup_cell,
+    toc_files,
+)
 from tools.sync_notebooks import notebook_text
 
 SOURCES = chapter_sources()
@@ -61,15 +67,6 @@ def test_every_chapter_is_in_the_toc():
 
 
 INSTALL = re.compile(r'"git\+(?P<url>https://[^"@\s]+)@(?P<ref>[^"\s]+)"')
-
-#: Names what the set-up cell installs instead of the repository (a local
-#: path or a pip requirement); tests/test_colab_simulation.py sets it.
-INSTALL_FROM_ENV = "RNN_COURSE_INSTALL_FROM"
-
-
-def setup_cell(md):
-    """The first code cell of chapter ``md``: the Colab set-up cell."""
-    return next(cell for cell in jupytext.read(md).cells if cell.cell_type == "code")
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)

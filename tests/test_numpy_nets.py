@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnn_course.numpy_nets import rnn_forward, set_simple_rnn_params, simple_rnn_params
+from tests.helpers import require
 
 
 def loop_rnn(inputs, W, U, b, h0=None, activation=np.tanh):
@@ -231,21 +232,15 @@ def test_activation_that_changes_shape():
 
 # ---------------------------------------------------------------- Keras
 
-keras = pytest.importorskip("keras")
-
-
-def keras_layer(features, units, **kwargs):
-    layer = keras.layers.SimpleRNN(units, return_sequences=True, **kwargs)
-    layer.build((None, None, features))
-    return layer
+keras = require("keras")
 
 
 @pytest.mark.parametrize("batch, timesteps, features, units", SHAPES)
-def test_matches_keras_simple_rnn(batch, timesteps, features, units):
+def test_matches_keras_simple_rnn(batch, timesteps, features, units, built_layer):
     rng = np.random.default_rng(12)
     x = make_inputs(rng, batch, timesteps, features).astype(np.float32)
     W, U, b = random_weights(rng, features, units)
-    layer = keras_layer(features, units)
+    layer = built_layer("SimpleRNN", features, units)
     set_simple_rnn_params(layer, W, U, b)
     keras_x = x[None] if batch is None else x
     expected = keras.ops.convert_to_numpy(layer(keras_x))
@@ -255,18 +250,18 @@ def test_matches_keras_simple_rnn(batch, timesteps, features, units):
     np.testing.assert_allclose(result, expected, rtol=0, atol=1e-5)
 
 
-def test_matches_keras_with_initial_state():
+def test_matches_keras_with_initial_state(built_layer):
     rng = np.random.default_rng(13)
     x = rng.standard_normal((3, 7, 2)).astype(np.float32)
     h0 = rng.uniform(-0.9, 0.9, size=(3, 5)).astype(np.float32)
-    layer = keras_layer(2, 5)
+    layer = built_layer("SimpleRNN", 2, 5)
     W, U, b = simple_rnn_params(layer)
     expected = keras.ops.convert_to_numpy(layer(x, initial_state=[h0]))
     np.testing.assert_allclose(rnn_forward(x, W, U, b, h0=h0), expected, rtol=0, atol=1e-5)
 
 
-def test_simple_rnn_params_shapes_and_transpose():
-    layer = keras_layer(3, 5)
+def test_simple_rnn_params_shapes_and_transpose(built_layer):
+    layer = built_layer("SimpleRNN", 3, 5)
     W, U, b = simple_rnn_params(layer)
     assert (W.shape, U.shape, b.shape) == ((5, 3), (5, 5), (5,))
     kernel, recurrent_kernel, bias = layer.get_weights()
@@ -276,18 +271,18 @@ def test_simple_rnn_params_shapes_and_transpose():
     assert isinstance(W, np.ndarray) and W.flags.c_contiguous
 
 
-def test_params_round_trip():
+def test_params_round_trip(built_layer):
     rng = np.random.default_rng(14)
     W, U, b = random_weights(rng, 4, 6)
-    layer = keras_layer(4, 6)
+    layer = built_layer("SimpleRNN", 4, 6)
     set_simple_rnn_params(layer, W, U, b)
     W2, U2, b2 = simple_rnn_params(layer)
     for original, back in ((W, W2), (U, U2), (b, b2)):
         np.testing.assert_allclose(back, original.astype(np.float32))
 
 
-def test_simple_rnn_params_without_bias():
-    layer = keras_layer(3, 4, use_bias=False)
+def test_simple_rnn_params_without_bias(built_layer):
+    layer = built_layer("SimpleRNN", 3, 4, use_bias=False)
     W, U, b = simple_rnn_params(layer)
     np.testing.assert_array_equal(b, np.zeros(4))
     x = np.random.default_rng(15).standard_normal((2, 5, 3)).astype(np.float32)
@@ -311,14 +306,14 @@ def test_simple_rnn_params_rejects_unbuilt_layer():
     assert "\n" not in str(info.value)
 
 
-def test_set_simple_rnn_params_checks_shapes():
-    layer = keras_layer(3, 4)
+def test_set_simple_rnn_params_checks_shapes(built_layer):
+    layer = built_layer("SimpleRNN", 3, 4)
     W, U, b = simple_rnn_params(layer)
     with pytest.raises(ValueError, match=r"W has shape \(3, 4\).*\(4, 3\)") as info:
         set_simple_rnn_params(layer, W.T, U, b)
     assert "\n" not in str(info.value)
     with pytest.raises(ValueError, match="no bias"):
-        set_simple_rnn_params(keras_layer(3, 4, use_bias=False), W, U, b)
+        set_simple_rnn_params(built_layer("SimpleRNN", 3, 4, use_bias=False), W, U, b)
 
 
 @pytest.mark.parametrize("features, units", [(1, 1), (32, 64), (10000, 32), (7, 3)])

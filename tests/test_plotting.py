@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from rnn_course.plotting import (  # noqa: E402
+from rnn_course.plotting import (
     OKABE_ITO,
     OKABE_ITO_BY_NAME,
     plot_curves,
     plot_history,
     plot_state_histograms,
 )
+from tests.helpers import require
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +74,7 @@ def test_history_with_accuracy_keys_and_acc_metric():
 
 
 def test_history_object():
-    keras = pytest.importorskip("keras")
+    keras = require("keras")
     history = keras.callbacks.History()
     history.history = dict(HISTORY_ACCURACY)
     fig = plot_history(history)
@@ -85,7 +82,7 @@ def test_history_object():
 
 
 def test_history_from_fit():
-    keras = pytest.importorskip("keras")
+    keras = require("keras")
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 3)), rng.integers(0, 2, 32)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])

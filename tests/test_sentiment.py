@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import itertools
 
+import keras
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnn_course.checks import check_review_encoder  # noqa: E402
-from rnn_course.data import encode_review  # noqa: E402
-from rnn_course.data.imdb import KERAS_FILTERS  # noqa: E402
-from rnn_course.models import build_text_classifier  # noqa: E402
-from rnn_course.notebook import set_seed  # noqa: E402
-from rnn_course.plotting import OKABE_ITO  # noqa: E402
-from rnn_course.sentiment import (  # noqa: E402
+from rnn_course.checks import check_review_encoder
+from rnn_course.data import encode_review
+from rnn_course.data.imdb import KERAS_FILTERS
+from rnn_course.models import build_text_classifier
+from rnn_course.notebook import set_seed
+from rnn_course.plotting import OKABE_ITO
+from rnn_course.sentiment import (
     SentimentPrediction,
     SentimentTable,
     encode_texts,
@@ -247,12 +244,6 @@ CHECK_NUM_WORDS = 60  # ranks of 57 and more are rare: they must become 2
 _TABLE = str.maketrans(KERAS_FILTERS, " " * len(KERAS_FILTERS))
 
 
-def one_line(capsys) -> str:
-    out = capsys.readouterr().out
-    assert out.endswith("\n") and out.count("\n") == 1, repr(out)
-    return out.strip()
-
-
 def handmade(text, word_index, num_words, lower=True, strip=True, offset=3, start=True,
              unknown=2, cap=True):
     """An encoder written independently of the checker, with optional slips."""
@@ -269,14 +260,14 @@ def notes_encode(text, word_index, num_words):
     return [word_index[word] if word in word_index else 1 for word in text.split()]
 
 
-def test_checker_accepts_right_encoders(capsys):
+def test_checker_accepts_right_encoders(one_line):
     assert check_review_encoder(encode_review, CHECK_INDEX, num_words=CHECK_NUM_WORDS)
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
     assert check_review_encoder(handmade, CHECK_INDEX, num_words=CHECK_NUM_WORDS)
-    assert one_line(capsys).startswith("Correct!")
+    assert one_line().startswith("Correct!")
     assert check_review_encoder(lambda t, w, n: np.array(encode_review(t, w, n)), CHECK_INDEX,
                                 num_words=CHECK_NUM_WORDS)
-    one_line(capsys)
+    one_line()
 
 
 @pytest.mark.parametrize(
@@ -290,21 +281,21 @@ def test_checker_accepts_right_encoders(capsys):
         ({"cap": False}, "not below num_words"),
     ],
 )
-def test_checker_names_each_slip(capsys, slip, hint):
+def test_checker_names_each_slip(one_line, slip, hint):
     def student(text, word_index, num_words):
         return handmade(text, word_index, num_words, **slip)
 
     assert not check_review_encoder(student, CHECK_INDEX, num_words=CHECK_NUM_WORDS)
-    message = one_line(capsys)
+    message = one_line()
     assert message.startswith("Not quite") and hint in message
     others = [h for h in ("lower-case", "punctuation", "add 3", "start id 1",
                           "unknown words the id 2", "not below num_words") if h != hint]
     assert not any(h in message for h in others), message
 
 
-def test_checker_names_all_slips_of_the_course_notes(capsys):
+def test_checker_names_all_slips_of_the_course_notes(one_line):
     assert not check_review_encoder(notes_encode, CHECK_INDEX, num_words=CHECK_NUM_WORDS)
-    message = one_line(capsys)
+    message = one_line()
     for hint in ("lower-case", "punctuation", "add 3", "start id 1", "unknown words the id 2"):
         assert hint in message, message
 
@@ -321,9 +312,9 @@ def test_checker_names_all_slips_of_the_course_notes(capsys):
         ("encode_review", "Pass your function itself"),
     ],
 )
-def test_checker_reports_other_problems(capsys, student, expected):
+def test_checker_reports_other_problems(one_line, student, expected):
     assert not check_review_encoder(student, CHECK_INDEX, num_words=CHECK_NUM_WORDS)
-    assert expected in one_line(capsys)
+    assert expected in one_line()
 
 
 def test_checker_is_quiet_without_verbose(capsys):

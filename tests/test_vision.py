@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnn_course.checks import check_conv_layer  # noqa: E402
-from rnn_course.vision import (  # noqa: E402
+from rnn_course.checks import check_conv_layer
+from rnn_course.vision import (
     EDGE_KERNELS,
     confusion_matrix,
     conv2d_param_count,

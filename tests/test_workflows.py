@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from rnn_course.config import data_source, is_quick
-from tests.helpers import ROOT
-from tests.test_notebooks_in_sync import INSTALL_FROM_ENV
+from tests.helpers import INSTALL_FROM_ENV, ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 NAMES = ("pages", "test", "colab")

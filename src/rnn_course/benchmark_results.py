@@ -14,11 +14,16 @@ holds one machine's measurements::
                 "train_size": 25000, "details": {...}}, ...],
       "numpy_rnn": [{"method": "python_loop", "sequences_per_second": 123.0,
                      "batch": 256, "timesteps": 100, "features": 32,
-                     "units": 64}, ...]
+                     "units": 64}, ...],
+      "tests": [{"commit": "7a25726", "command": "make test", "ci": "1",
+                 "install_seconds": 310.5, "test_seconds": 590.2,
+                 "exit_status": 0, "ok": true, "passed": 431, "failed": 0}]
     }
 
-A missing entry means "not measured": every reader here returns ``None`` for
-it rather than a guess.
+``tests`` holds one entry, the latest ``make test`` in a fresh clone
+(``run.py --only tests``); files written before it existed have no such
+section, which reads as an empty one. A missing entry means "not measured":
+every reader here returns ``None`` for it rather than a guess.
 """
 
 from __future__ import annotations
@@ -39,9 +44,24 @@ TARGET_SPEEDUP = 2.0
 #: ...at a validation accuracy no more than this below the seeds' recipe.
 ACCURACY_TOLERANCE = 0.01
 
-_SECTIONS = ("chapters", "imdb", "numpy_rnn")
-# Which fields identify an entry, so that a new measurement replaces an old one.
-_KEYS = {"chapters": ("chapter", "mode"), "imdb": ("cell", "recipe"), "numpy_rnn": ("method",)}
+_SECTIONS = ("chapters", "imdb", "numpy_rnn", "tests")
+# Fields every entry of a section must have, as strings.
+_REQUIRED = {"chapters": ("chapter", "mode"), "imdb": ("cell", "recipe"),
+             "numpy_rnn": ("method",), "tests": ("commit",)}
+# Which fields identify an entry, so that a new measurement replaces an old one:
+# none in tests, whose one entry is the latest run, whatever its commit.
+_KEYS = {**_REQUIRED, "tests": ()}
+# The other fields of a tests entry, each optional (missing: not measured),
+# with the types it may have; None is JSON's null.
+_TESTS_FIELDS = {"command": ((str, type(None)), "a string or null"),
+                 "install_command": ((str, type(None)), "a string or null"),
+                 "ci": ((str, type(None)), "a string or null"),
+                 "install_seconds": ((int, float, type(None)), "a number or null"),
+                 "test_seconds": ((int, float, type(None)), "a number or null"),
+                 "exit_status": ((int, type(None)), "an integer or null"),
+                 "passed": ((int, type(None)), "an integer or null"),
+                 "failed": ((int, type(None)), "an integer or null"),
+                 "ok": ((bool,), "true or false")}
 
 
 def results_folder() -> Path:
@@ -67,14 +87,26 @@ def _check_result(result, origin: str) -> dict:
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ValueError(f"{origin}: {section} must be a list of objects.")
         for entry in entries:
-            missing = [key for key in _KEYS[section] if key not in entry]
+            missing = [key for key in _REQUIRED[section] if key not in entry]
             if missing:
                 raise ValueError(f"{origin}: an entry of {section} lacks {', '.join(missing)}.")
-            for key in _KEYS[section]:
+            for key in _REQUIRED[section]:
                 if not isinstance(entry[key], str):
                     raise ValueError(f"{origin}: {key} of an entry of {section} must be a "
                                      f"string, got {entry[key]!r:.40}.")
+            if section == "tests":
+                _check_tests_entry(entry, origin)
     return result
+
+
+def _check_tests_entry(entry: dict, origin: str) -> None:
+    for key, (types, wanted) in _TESTS_FIELDS.items():
+        value = entry.get(key)
+        # bool is an int to Python, but true is no count of seconds or tests.
+        if key in entry and (not isinstance(value, types)
+                             or (isinstance(value, bool) and bool not in types)):
+            raise ValueError(f"{origin}: {key} of an entry of tests must be {wanted}, "
+                             f"got {value!r:.40}.")
 
 
 def load_result(path: str | os.PathLike) -> dict:
@@ -251,7 +283,8 @@ def merge_results(old: dict | None, new: dict) -> dict:
 
     Entries are the same when they name the same chapter and mode, cell and
     recipe, or NumPy method; so a run of a subset of the benchmark keeps
-    every other measurement. The machine description comes from ``new``.
+    every other measurement. A run of the test suite replaces the previous
+    one, whatever its commit. The machine description comes from ``new``.
     """
     new = _check_result(new, "new")
     if old is None:
@@ -295,6 +328,34 @@ def chapters_markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+def tests_markdown(result: dict) -> str:
+    """The test suite's run in a fresh clone as a Markdown table ("" when not measured).
+
+    The install is ``make venv`` (with pip's cache as the machine has it),
+    the tests ``make test`` with the value of ``CI`` shown; the total is
+    both, in minutes.
+    """
+    result = _one_result(result)
+    if not result["tests"]:
+        return ""
+    lines = ["| commit | command | install (s) | tests (s) | total (min) | passed | failed "
+             "| ok |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    for entry in result["tests"]:
+        install, tests = _number(entry.get("install_seconds")), _number(entry.get("test_seconds"))
+        total = None if install is None or tests is None else (install + tests) / 60
+        command = entry.get("command") or "?"
+        if entry.get("ci"):
+            command = f"CI={entry['ci']} {command}"
+        ok = {None: "not measured", True: "yes", False: "no"}[entry.get("ok")]
+        if entry.get("ok") is False and _count(entry.get("exit_status")) is not None:
+            ok += f" (exit {entry['exit_status']})"
+        lines.append(f"| {entry['commit']} | `{command}` | {_cell(install, '.1f')} "
+                     f"| {_cell(tests, '.1f')} | {_cell(total, '.1f')} "
+                     f"| {_cell(_count(entry.get('passed')), 'd')} "
+                     f"| {_cell(_count(entry.get('failed')), 'd')} | {ok} |")
+    return "\n".join(lines)
+
+
 def imdb_markdown(result: dict) -> str:
     """:func:`imdb_comparison` as a Markdown table ("" when nothing was measured)."""
     rows = imdb_comparison(result)
@@ -325,7 +386,8 @@ def numpy_markdown(result: dict) -> str:
     for row in rows:
         sizes = "x".join(str(row.get(k, "?")) for k in ("batch", "timesteps", "features"))
         lines.append(f"| {row['method']} | {_cell(row['sequences_per_second'], ',.0f')} "
-                     f"| {_cell(row['speedup'], '.1f', 'x')} | {sizes} -> {row.get('units', '?')} |")
+                     f"| {_cell(row['speedup'], '.1f', 'x')} "
+                     f"| {sizes} -> {row.get('units', '?')} |")
     return "\n".join(lines)
 
 
@@ -334,6 +396,7 @@ def markdown_report(result: dict) -> str:
     result = _one_result(result)
     lines = [f"# Benchmark on {result['machine']['id']}", "", machine_line(result), ""]
     for title, table in (("Chapter execution time", chapters_markdown(result)),
+                         ("Test suite", tests_markdown(result)),
                          ("IMDB: the seeds' recipe against the fast one", imdb_markdown(result)),
                          ("NumPy RNN throughput", numpy_markdown(result))):
         if table:
