@@ -1,11 +1,13 @@
 """Repository-wide pytest hooks for the chapter notebooks that nbval executes.
 
 - Keep what every cell printed for each chapter that nbval ran from its first
-  cell to its last without an error, so that the book build renders those
-  outputs instead of executing every chapter a second time
-  (``tests/executed.py`` hands them to the build through jupyter-cache).
-- Mark every test that reads the built website ``site``: ``make test`` runs
-  them after the others, once nbval has executed every chapter.
+  cell to its last without an error, and mark each chapter done when its
+  last cell is over, so that the book build renders those outputs instead of
+  executing every chapter a second time (``tests/executed.py`` hands them to
+  the build through jupyter-cache).
+- Group the tests for pytest-xdist (a group per file, and the website's
+  tests, marked ``site``, in one group that shares one built site) and
+  order them longest first, the website's tests last.
 - Report how long each chapter notebook took.
 """
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.executed import EXECUTED_ENV
+from tests.executed import COLLECTED_CHAPTERS, EXECUTED_ENV, done_marker
 from tests.helpers import ROOT
 
 _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
@@ -28,6 +30,7 @@ _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 _CELLS_IN: dict[Path, int] = {}
 _RAN: dict[Path, list[dict]] = defaultdict(list)
 _FAILED: set[Path] = set()
+_OVER: dict[Path, int] = defaultdict(int)
 #: The folder of this session's executions, when this session made it.
 _OWNED = pytest.StashKey[str]()
 
@@ -38,13 +41,10 @@ def _is_nbval_cell(item: pytest.Item) -> bool:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "site: reads the built website (the `site` fixture)")
-    folder = os.environ.get(EXECUTED_ENV)
-    if folder:
-        # Named by `make test`, which runs two pytest sessions over it.
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return
-    # One folder per session, shared with pytest-xdist's workers, which
-    # inherit the environment of the process that starts them.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a worker uses the folder of the process that started it
+    # A new folder for every session, shared with pytest-xdist's workers,
+    # which inherit the environment of the process that starts them.
     os.environ[EXECUTED_ENV] = tempfile.mkdtemp(prefix="rnn-course-executed-")
     config.stash[_OWNED] = os.environ[EXECUTED_ENV]
 
@@ -56,9 +56,35 @@ def pytest_unconfigure(config):
         os.environ.pop(EXECUTED_ENV, None)
 
 
-#: Test modules that run for minutes in one piece: started first, so that
-#: the short tests fill the other core meanwhile.
+#: Test modules that run for minutes in one piece: the simulated Colab
+#: runtime first, so that it runs beside the chapters (nbval) on another core.
 _LONG_MODULES = ("test_colab_simulation.py", "test_reproducibility.py", "test_resume.py")
+#: Test modules of the website: one group, which builds one site.
+_SITE_MODULES = ("test_book_build.py", "test_results.py", "test_site_browser.py")
+
+
+def _group(nodeid: str) -> str:
+    """The group of a test for pytest-xdist: its file, or the website's group."""
+    path = nodeid.split("::", 1)[0]
+    return "site" if path.rsplit("/", 1)[-1] in _SITE_MODULES else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Each group to one worker, in the order of collection.
+
+    A notebook's cells must run in order in one kernel, so nbval's tests can
+    never be spread one by one, and the website's tests share one built
+    site. xdist's own ``loadgroup`` cannot name groups under pytest 9, so the
+    groups are read from the test ids here.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def _chapter_seconds() -> dict[str, float]:
@@ -73,42 +99,56 @@ def _chapter_seconds() -> dict[str, float]:
     return times
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_nbval_cell(item):
             _CELLS_IN[item.path] = _CELLS_IN.get(item.path, 0) + 1
         if "site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)
-    # Longest first: the long modules, then the chapters, slowest first, then
-    # the rest. The sort is stable, so a notebook's cells keep their order.
-    # `make test` hands whole files to its two workers in this order
-    # (`--dist loadfile --no-loadscope-reorder`), so that the short tests
-    # fill one core while the other runs a long one.
+    config.stash[COLLECTED_CHAPTERS] = sorted(path.stem for path in _CELLS_IN)
+    # The longest first: the simulated Colab runtime on one worker, the
+    # chapters (nbval), slowest first, on the other, then the other long
+    # modules and the short tests, and the website's tests last, when every
+    # chapter is done. The workers get the groups in this order
+    # (`--no-loadscope-reorder`). The sort is stable: a notebook's cells keep
+    # their order.
     seconds = _chapter_seconds()
 
     def order(item: pytest.Item) -> tuple[int, float]:
-        if item.path.name in _LONG_MODULES:
-            return (0, _LONG_MODULES.index(item.path.name))
+        name = item.path.name
+        if name == _LONG_MODULES[0]:
+            return (0, 0.0)
         if _is_nbval_cell(item):
             return (1, -seconds.get(item.path.stem, 0.0))
-        return (2, 0.0)
+        if name in _LONG_MODULES:
+            return (2, _LONG_MODULES.index(name))
+        if _group(item.nodeid) == "site":
+            return (4, 0.0)
+        return (3, 0.0)
 
     items.sort(key=order)
 
 
 def pytest_runtest_makereport(item, call):
-    if call.when != "call" or not _is_nbval_cell(item):
+    if not _is_nbval_cell(item):
         return
-    if call.excinfo is not None:
-        _FAILED.add(item.path)
-        return
-    ran = _RAN[item.path]
-    ran.append({"source": item.cell.source, "outputs": item.test_outputs or []})
-    if len(ran) == _CELLS_IN.get(item.path) and item.path not in _FAILED:
-        record = Path(os.environ[EXECUTED_ENV]) / f"{item.path.stem}.json"
-        partial = record.with_suffix(".part")
-        partial.write_text(json.dumps(ran), encoding="utf-8")
-        partial.replace(record)
+    folder = Path(os.environ[EXECUTED_ENV])
+    if call.when == "call":
+        if call.excinfo is not None:
+            _FAILED.add(item.path)
+            return
+        ran = _RAN[item.path]
+        ran.append({"source": item.cell.source, "outputs": item.test_outputs or []})
+        if len(ran) == _CELLS_IN.get(item.path) and item.path not in _FAILED:
+            record = folder / f"{item.path.stem}.json"
+            partial = record.with_suffix(".part")
+            partial.write_text(json.dumps(ran), encoding="utf-8")
+            partial.replace(record)
+    elif call.when == "teardown":
+        # Every cell has a teardown, whether it passed, failed or never ran.
+        _OVER[item.path] += 1
+        if _OVER[item.path] == _CELLS_IN.get(item.path):
+            done_marker(folder, item.path.stem).touch()
 
 
 def pytest_runtest_logreport(report):

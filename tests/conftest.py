@@ -16,7 +16,13 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from tests.executed import EXECUTED_ENV, cache_executed_chapters, config_reading_cache
+from tests.executed import (
+    COLLECTED_CHAPTERS,
+    EXECUTED_ENV,
+    cache_executed_chapters,
+    config_reading_cache,
+    wait_for_chapters,
+)
 from tests.helpers import JUPYTER_BOOK, ROOT, chapter_sources, require
 
 # Before any test module imports pyplot.
@@ -28,7 +34,7 @@ PREBUILT_SITE = "RNN_COURSE_SITE"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, pytestconfig) -> Path:
     """The built website's ``html`` folder: the real build, warnings as errors."""
     prebuilt = os.environ.get(PREBUILT_SITE)
     if prebuilt:
@@ -41,8 +47,10 @@ def site(tmp_path_factory) -> Path:
                "--warningiserror", "--keep-going"]
     executed = os.environ.get(EXECUTED_ENV)
     if executed:
-        # Render the chapters nbval executed in this run instead of running
-        # them again (tests/executed.py); the build executes any other.
+        # Render the chapters nbval executed in this session instead of
+        # running them again (tests/executed.py); the build executes any
+        # other. Another worker may still be running a chapter: wait for it.
+        wait_for_chapters(Path(executed), pytestconfig.stash.get(COLLECTED_CHAPTERS, []))
         cache = out / "jupyter_cache"
         cache_executed_chapters(cache, Path(executed), chapter_sources())
         config = config_reading_cache(ROOT / "_config.yml", cache, out / "_config.yml")

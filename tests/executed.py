@@ -9,17 +9,43 @@ reads from the chapter's ``.md``; the book build then runs in ``cache`` mode
 and renders them instead of executing the chapter again. A chapter that nbval
 did not run in full (a failure, or a session that ran only some tests) is not
 cached, and the build executes it itself.
+
+Under pytest-xdist the book may be built on one worker while the other still
+runs a chapter: the build first waits (:func:`wait_for_chapters`) until nbval
+has finished every chapter collected in the session, passed or failed, which
+``conftest.py`` marks with a ``<chapter>.done`` file.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
+import pytest
 
 #: The environment variable naming the folder of the session's executions.
 EXECUTED_ENV = "RNN_COURSE_EXECUTED"
+#: The chapters whose notebooks nbval collected in this session, by stem.
+COLLECTED_CHAPTERS = pytest.StashKey[list[str]]()
+
+
+def done_marker(folder: Path, chapter: str) -> Path:
+    """The file that says nbval has finished ``chapter`` (a notebook stem)."""
+    return folder / f"{chapter}.done"
+
+
+def wait_for_chapters(folder: Path, chapters: Iterable[str], timeout: float = 1800,
+                      poll: float = 1.0) -> list[str]:
+    """Wait until nbval has finished each of ``chapters``; those it has not, at ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = [name for name in chapters if not done_marker(folder, name).exists()]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(poll)
 
 
 def read_chapter(md: Path) -> nbformat.NotebookNode:

@@ -56,6 +56,8 @@ COLAB_SHIPS = ("tensorflow", "keras", "numpy", "matplotlib", "tensorboard", "ipy
 #: cell installs from a copy of these, which leaves the checkout untouched.
 PACKAGE_FILES = ("pyproject.toml", "README.md", "src")
 QUICK_ENV = {"RNN_COURSE_QUICK": "1", "RNN_COURSE_DATA": "synthetic"}
+ONE_THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+                  "OMP_NUM_THREADS": "1"}
 CELL_TIMEOUT = 600  # seconds; a quick-mode chapter takes well under a minute
 
 SOURCES = chapter_sources()
@@ -139,7 +141,10 @@ def colab(tmp_path_factory) -> Iterator[ColabRuntime]:
     content.mkdir()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # --no-compile: byte-compiling all of TensorFlow costs more than the
+    # modules the chapters import compile on first use.
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--no-compile",
                     "-c", str(ROOT / "requirements.txt"), *requirement_pins(COLAB_SHIPS)],
                    check=True)
 
@@ -155,6 +160,11 @@ def colab(tmp_path_factory) -> Iterator[ColabRuntime]:
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     env.update(QUICK_ENV)
+    # `make test` runs this module on one core while nbval executes the
+    # chapters on the other: one thread each keeps TensorFlow from fighting
+    # nbval's kernel for the cores. nbval's chapters keep TensorFlow's
+    # default, as the book build has it; nothing here reads a training result.
+    env.update(ONE_THREAD_ENV)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env[INSTALL_FROM_ENV] = str(package)
 
