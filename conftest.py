@@ -6,7 +6,7 @@
   executing every chapter a second time (``tests/executed.py`` hands them to
   the build through jupyter-cache).
 - Group the tests for pytest-xdist (a group per file, and the website's
-  tests, marked ``site``, in one group that shares one built site) and
+  tests in one group that shares one built site) and
   order them longest first, the website's tests last.
 - Report how long each chapter notebook took.
 """
@@ -40,7 +40,6 @@ def _is_nbval_cell(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "site: reads the built website (the `site` fixture)")
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a worker uses the folder of the process that started it
     # A new folder for every session, shared with pytest-xdist's workers,
@@ -103,8 +102,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_nbval_cell(item):
             _CELLS_IN[item.path] = _CELLS_IN.get(item.path, 0) + 1
-        if "site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.site)
     config.stash[COLLECTED_CHAPTERS] = sorted(path.stem for path in _CELLS_IN)
     # The longest first: the simulated Colab runtime on one worker, the
     # chapters (nbval), slowest first, on the other, then the other long
