@@ -5,9 +5,9 @@
   last cell is over, so that the book build renders those outputs instead of
   executing every chapter a second time (``tests/executed.py`` hands them to
   the build through jupyter-cache).
-- Group the tests for pytest-xdist (a group per file, and the website's
-  tests in one group that shares one built site) and
-  order them longest first, the website's tests last.
+- Group the tests for pytest-xdist (a group per file, the browser tests in
+  two) and order them: the longest first, the website's tests as soon as
+  the chapters are done, the short tests last.
 - Report how long each chapter notebook took.
 """
 
@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from tests.executed import COLLECTED_CHAPTERS, EXECUTED_ENV, done_marker
-from tests.helpers import ROOT
+from tests.helpers import ROOT, toc_files
 
+_PAGES = toc_files()
 _NOTEBOOK_SECONDS: dict[str, float] = defaultdict(float)
 #: Code cells nbval collected per notebook, and what each one printed.
 _CELLS_IN: dict[Path, int] = {}
@@ -58,14 +59,23 @@ def pytest_unconfigure(config):
 #: Test modules that run for minutes in one piece: the simulated Colab
 #: runtime first, so that it runs beside the chapters (nbval) on another core.
 _LONG_MODULES = ("test_colab_simulation.py", "test_reproducibility.py", "test_resume.py")
-#: Test modules of the website: one group, which builds one site.
+#: Test modules of the website, which read one site built for the session.
 _SITE_MODULES = ("test_book_build.py", "test_results.py", "test_site_browser.py")
+#: The browser tests take a minute and more: they are split in this many
+#: groups, so that several workers share them.
+_BROWSER_GROUPS = 2
 
 
 def _group(nodeid: str) -> str:
-    """The group of a test for pytest-xdist: its file, or the website's group."""
+    """The group of a test for pytest-xdist: its file, or a part of the browser tests."""
     path = nodeid.split("::", 1)[0]
-    return "site" if path.rsplit("/", 1)[-1] in _SITE_MODULES else path
+    if not path.endswith("test_site_browser.py"):
+        return path
+    # Pages by their place in the table of contents, so that both groups
+    # get chapters; tests of no page (dark mode) go with the first group.
+    page = nodeid.partition("[")[2].rstrip("]")
+    place = _PAGES.index(page) if page in _PAGES else 0
+    return f"{path}::group{place % _BROWSER_GROUPS}"
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -73,8 +83,8 @@ def pytest_xdist_make_scheduler(config, log):
     """Each group to one worker, in the order of collection.
 
     A notebook's cells must run in order in one kernel, so nbval's tests can
-    never be spread one by one, and the website's tests share one built
-    site. xdist's own ``loadgroup`` cannot name groups under pytest 9, so the
+    never be spread one by one; the website's tests read one site, which the
+    first worker to need it builds (the ``site`` fixture). xdist's own ``loadgroup`` cannot name groups under pytest 9, so the
     groups are read from the test ids here.
     """
     from xdist.scheduler import LoadScopeScheduling
@@ -104,9 +114,10 @@ def pytest_collection_modifyitems(config, items):
             _CELLS_IN[item.path] = _CELLS_IN.get(item.path, 0) + 1
     config.stash[COLLECTED_CHAPTERS] = sorted(path.stem for path in _CELLS_IN)
     # The longest first: the simulated Colab runtime on one worker, the
-    # chapters (nbval), slowest first, on the other, then the other long
-    # modules and the short tests, and the website's tests last, when every
-    # chapter is done. The workers get the groups in this order
+    # chapters (nbval), slowest first, on the other, then the website's
+    # tests, which wait for the last chapter and share one built site, then
+    # the other long modules and the short tests, which fill both workers to
+    # the end. The workers get the groups in this order
     # (`--no-loadscope-reorder`). The sort is stable: a notebook's cells keep
     # their order.
     seconds = _chapter_seconds()
@@ -117,11 +128,11 @@ def pytest_collection_modifyitems(config, items):
             return (0, 0.0)
         if _is_nbval_cell(item):
             return (1, -seconds.get(item.path.stem, 0.0))
+        if name in _SITE_MODULES:
+            return (2, _SITE_MODULES.index(name))
         if name in _LONG_MODULES:
-            return (2, _LONG_MODULES.index(name))
-        if _group(item.nodeid) == "site":
-            return (4, 0.0)
-        return (3, 0.0)
+            return (3, _LONG_MODULES.index(name))
+        return (4, 0.0)
 
     items.sort(key=order)
 

@@ -2,9 +2,10 @@
 
 Matplotlib draws off screen (the Agg backend) in every test.
 
-The book is built once per test session: the build checks in
-``test_book_build.py`` and the browser tests in ``test_site_browser.py``
-read the same site.
+The book is built once per test session, whatever the number of
+pytest-xdist workers: the build checks in ``test_book_build.py``, the
+results in ``test_results.py`` and the browser tests in
+``test_site_browser.py`` read the same site.
 """
 
 from __future__ import annotations
@@ -35,24 +36,51 @@ PREBUILT_SITE = "RNN_COURSE_SITE"
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, pytestconfig) -> Path:
-    """The built website's ``html`` folder: the real build, warnings as errors."""
+    """The built website's ``html`` folder: the real build, warnings as errors.
+
+    Under ``make test`` the site is built once for all pytest-xdist workers,
+    in the session's folder of executions: the first worker that needs it
+    builds it while holding a lock, and the others wait for it and read the
+    same site (or the same build failure).
+    """
     prebuilt = os.environ.get(PREBUILT_SITE)
     if prebuilt:
         html = Path(prebuilt)
         if not (html / "index.html").is_file():
             raise ValueError(f"{PREBUILT_SITE}={prebuilt} holds no built site (no index.html).")
         return html
-    out = tmp_path_factory.mktemp("book")
+    executed = os.environ.get(EXECUTED_ENV)
+    if not executed:
+        return _build_site(tmp_path_factory.mktemp("book"), None, [])
+    folder = Path(executed)
+    out, failed = folder / "book", folder / "book-failed.log"
+    html = out / "_build" / "html"
+    import fcntl  # POSIX only, as are the browser tests
+
+    with open(folder / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (html / "index.html").is_file() and not failed.is_file():
+            try:
+                _build_site(out, folder, pytestconfig.stash.get(COLLECTED_CHAPTERS, []))
+            except AssertionError as error:
+                failed.write_text(str(error), encoding="utf-8")
+    if failed.is_file():
+        pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+    return html
+
+
+def _build_site(out: Path, executed: Path | None, chapters: list[str]) -> Path:
+    """Build the book into ``out``; render the chapters nbval ran in ``executed``."""
+    out.mkdir(parents=True, exist_ok=True)
     command = [str(JUPYTER_BOOK), "build", str(ROOT), "--path-output", str(out),
                "--warningiserror", "--keep-going"]
-    executed = os.environ.get(EXECUTED_ENV)
-    if executed:
+    if executed is not None:
         # Render the chapters nbval executed in this session instead of
         # running them again (tests/executed.py); the build executes any
         # other. Another worker may still be running a chapter: wait for it.
-        wait_for_chapters(Path(executed), pytestconfig.stash.get(COLLECTED_CHAPTERS, []))
+        wait_for_chapters(executed, chapters)
         cache = out / "jupyter_cache"
-        cache_executed_chapters(cache, Path(executed), chapter_sources())
+        cache_executed_chapters(cache, executed, chapter_sources())
         config = config_reading_cache(ROOT / "_config.yml", cache, out / "_config.yml")
         command += ["--config", str(config)]
     result = subprocess.run(command, capture_output=True, text=True,
