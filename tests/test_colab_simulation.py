@@ -2,7 +2,9 @@
 
 A fresh virtual environment stands in for the Colab runtime. It holds only
 what Colab ships that the course needs, at the versions of
-``requirements.txt``, and not the course helpers. The set-up cell of a
+``requirements.txt``, and not the course helpers (the files of those
+packages are hard-linked from the test environment, which has them at the
+same pins, rather than installed a second time). The set-up cell of a
 chapter, taken from the chapter itself, must then install ``rnn_course``
 (from this checkout, through ``RNN_COURSE_INSTALL_FROM``) without replacing
 TensorFlow, Keras or NumPy; after that the student version of every chapter
@@ -36,6 +38,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -43,6 +46,8 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from rnn_course import assign
 from tests.helpers import INSTALL_FROM_ENV, ROOT, chapter_sources, setup_cell
@@ -73,6 +78,51 @@ def requirement_pins(names, requirements=ROOT / "requirements.txt") -> list[str]
     missing = [name for name in names if name not in pins]
     assert not missing, f"requirements.txt pins none of {missing}"
     return [f"{name}=={pins[name]}" for name in names]
+
+
+def requirement_closure(names) -> list[str]:
+    """``names`` and every distribution they require, as installed here (no extras)."""
+    closure, todo = [], list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in closure:
+            continue
+        closure.append(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return closure
+
+
+def ship_installed_packages(names, site_packages: Path) -> list[str]:
+    """Put ``names``, and what they require, into another environment's ``site_packages``.
+
+    Colab ships these packages; how they got there is not what the
+    simulation tests. So, rather than install 2 GB again, each file that pip
+    installed in the test environment (its ``RECORD``, compiled modules
+    included) is hard-linked into the new environment, or copied where a
+    link cannot be made. Packages the new environment has already (pip,
+    setuptools) are left as they are; scripts outside ``site-packages`` are
+    not needed, as the kernel runs ``python -m``. Returns the names shipped.
+    """
+    have = {canonicalize_name(dist.metadata["Name"])
+            for dist in metadata.distributions(path=[str(site_packages)])}
+    shipped = [name for name in requirement_closure(names) if name not in have]
+    for name in shipped:
+        dist = metadata.distribution(name)
+        for file in dist.files or []:
+            if file.parts[0] == "..":
+                continue
+            source, target = Path(dist.locate_file(file)), site_packages / file
+            if not source.is_file() or target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or no hard links here
+                shutil.copy2(source, target)
+    return shipped
 
 
 def run(python: Path, code: str, env: dict[str, str], cwd: Path) -> str:
@@ -132,8 +182,8 @@ class ColabRuntime:
 def colab(tmp_path_factory) -> Iterator[ColabRuntime]:
     """A fresh Colab-like environment, after the set-up cell ran once.
 
-    Removed afterwards: it weighs about 2 GB, and pytest keeps its last three
-    temporary directories.
+    Removed afterwards: pytest keeps its last three temporary directories,
+    and where the packages had to be copied, not linked, it weighs 2 GB.
     """
     files_before = new_files_in_checkout()
     base = tmp_path_factory.mktemp("colab")
@@ -141,12 +191,9 @@ def colab(tmp_path_factory) -> Iterator[ColabRuntime]:
     content.mkdir()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    # --no-compile: byte-compiling all of TensorFlow costs more than the
-    # modules the chapters import compile on first use.
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile",
-                    "-c", str(ROOT / "requirements.txt"), *requirement_pins(COLAB_SHIPS)],
-                   check=True)
+    site_packages = Path(run(python, "import sysconfig; print(sysconfig.get_path('purelib'))",
+                             {}, base).strip())
+    ship_installed_packages(COLAB_SHIPS, site_packages)
 
     package = base / "checkout"
     package.mkdir()
@@ -189,6 +236,11 @@ def colab(tmp_path_factory) -> Iterator[ColabRuntime]:
 
 def test_fresh_runtime_lacks_the_helpers(colab):
     assert not colab.helpers_before, "rnn_course is importable before the set-up cell ran"
+
+
+def test_fresh_runtime_ships_the_pinned_versions(colab):
+    pinned = dict(pin.split("==") for pin in requirement_pins(COLAB_SHIPS))
+    assert colab.versions_before == pinned
 
 
 def test_setup_cell_installs_helpers_and_keeps_colab_versions(colab):
