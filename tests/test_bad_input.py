@@ -59,6 +59,9 @@ EXEMPT = {
     "rnn_course.config.pick": "returns one of two values of any type, by design",
     "rnn_course.data.provenance.data_and_mode": "takes *datasets, each checked as in "
                                                 "loaded_from (tests/test_provenance.py)",
+    "rnn_course.data.provenance.results_note": "takes *datasets as data_and_mode does, and "
+                                               "`expected`, whose bad values "
+                                               "tests/test_provenance.py tries",
     "rnn_course.cell_diagrams.draw_lstm_cell": "takes no input",
     "rnn_course.diagrams.draw_sequence_families": "takes no input",
     "rnn_course.diagrams.FamilyDiagram": "a record of drawing data built by the module itself",

@@ -11,6 +11,8 @@ judge a result agree with the glued numbers beside them.
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -102,10 +104,42 @@ def test_appendix_a_both_recipes_learn(site):
     assert ("at least as accurate" in g["live_accuracy_verdict"]) == (change >= 0)
 
 
-@pytest.mark.parametrize("chapter", ["06_imdb_sentiment", "08_lstm_gru_imdb",
-                                     "09_cnn_contrast", "10_hyperparameter_tuning",
-                                     "A1_fast_training"])
+#: Each training page's glued notes on its data and mode, one per results section.
+RESULTS_NOTES = {
+    "06_imdb_sentiment": ["results_note"],
+    "07_lstm_gates": ["results_note"],
+    "08_lstm_gru_imdb": ["results_note"],
+    "09_cnn_contrast": ["cifar_results_note", "text_results_note"],
+    "10_hyperparameter_tuning": ["results_note"],
+    "A1_fast_training": ["results_note"],
+}
+
+
+@pytest.mark.parametrize("chapter", sorted(RESULTS_NOTES))
 def test_training_pages_name_their_data_and_mode(site, chapter):
     html = (site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
-    assert "Data: the offline twin of" in html, f"{chapter}: no line naming the data"
-    assert "Mode: quick" in html, f"{chapter}: no line naming the mode"
+    g = glued(site, chapter)
+    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
+                       html, flags=re.S)
+    assert len(notes) == len(RESULTS_NOTES[chapter]), (
+        f"{chapter}: {len(notes)} 'Data and mode' notes, expected one per results section")
+    for key, note in zip(RESULTS_NOTES[chapter], notes):
+        text = re.sub(r"<[^>]+>", "", note)
+        # make test builds in quick mode on the offline twins: the note must say so.
+        assert "Data: the offline twin of" in text and "Mode: quick" in text, text
+        assert "made by code, not what the real data gives" in text, text
+        assert text.split()[:6] == str(g[key]).replace("**", "").split()[:6], (text, g[key])
+
+
+def test_chapter_06_averaging_verdict_scales_with_its_gap(site):
+    verdict = str(glued(site, "06_imdb_sentiment")["average_verdict"])
+    gap = float(re.search(r"was ([+-]\d+\.\d) points", verdict)[1])
+    assert ("clearly worse" in verdict) == (gap < -2), verdict
+    assert ("at least as good" in verdict) == (gap >= 0), verdict
+
+
+def test_chapter_08_time_and_update_counts_follow_the_numbers(site):
+    g = glued(site, "08_lstm_gru_imdb")
+    assert ("yet" in str(g["lstm_time_words"])) == (g["lstm_time_ratio"] < 1.2)
+    assert g["updates_per_epoch"] == math.ceil(g["n_fit"] / g["batch_size"])
+    assert g["max_updates"] == g["epochs"] * g["updates_per_epoch"]

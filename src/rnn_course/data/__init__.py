@@ -14,7 +14,7 @@ from rnn_course.data.imdb import (
     imdb_word_index,
     load_imdb,
 )
-from rnn_course.data.provenance import data_and_mode, is_twin, loaded_from
+from rnn_course.data.provenance import data_and_mode, is_twin, loaded_from, results_note
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -25,6 +25,7 @@ __all__ = [
     "load_cifar10",
     "load_imdb",
     "data_and_mode",
+    "results_note",
     "is_twin",
     "loaded_from",
 ]

@@ -3,7 +3,8 @@
 Every training chapter names the data and the mode behind its numbers. The
 loaders record where their data came from (the real dataset through Keras,
 or the offline twin) and :func:`data_and_mode` turns that into the line a
-chapter prints under its loading cell.
+chapter prints under its loading cell; :func:`results_note` words the note
+that opens a chapter's results.
 """
 
 from __future__ import annotations
@@ -72,3 +73,43 @@ def data_and_mode(*datasets: str) -> str:
     mode = ("quick (RNN_COURSE_QUICK=1: fewer examples and epochs than a full run)"
             if is_quick() else "full")
     return f"Data: {'; '.join(names)}. Mode: {mode}."
+
+
+def results_note(*datasets: str, expected: str) -> str:
+    """The note that opens a page's results: the data and mode behind them.
+
+    Worded for the four cases: the offline twin or the real data, quick or
+    full mode. A twin's numbers are the twin's own; quick mode on the real
+    data is a short budget. Either way the note says what a full run on the
+    real data reaches, so that a reader knows what the page's numbers are
+    not.
+
+    Args:
+        datasets: The datasets the results come from, e.g. ``"imdb"``.
+        expected: What the literature reports for a full run on the real
+            data, as a clause, e.g. ``"a SimpleRNN reaches about 0.85
+            validation accuracy (Chollet, 2017, section 6.2)"``.
+
+    Returns:
+        One paragraph of Markdown.
+    """
+    if not datasets:
+        raise ValueError("name at least one dataset, e.g. results_note('imdb', expected=...).")
+    if not isinstance(expected, str) or not expected.strip():
+        raise ValueError("expected must say what a full run reaches, e.g. "
+                         "'a SimpleRNN reaches about 0.85 validation accuracy'.")
+    datasets = tuple(map(_check_dataset, datasets))
+    names = " and ".join(_NAMES[d][is_twin(d)] for d in datasets)
+    quick = is_quick()
+    mode = ("quick, fewer examples and epochs than a full run (RNN_COURSE_QUICK=1)"
+            if quick else "full")
+    head = f"**Data:** {names}. **Mode:** {mode}."
+    if any(is_twin(d) for d in datasets):
+        tail = ("These numbers show what the models learn from data made by code, "
+                f"not what the real data gives. On the real data, {expected}.")
+    elif quick:
+        tail = ("Quick mode is a short budget, so expect lower numbers than a full run: "
+                f"{expected}.")
+    else:
+        tail = f"For comparison, {expected}."
+    return f"{head} {tail}"
