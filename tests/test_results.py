@@ -71,7 +71,9 @@ def test_chapter_08_gated_cells_learn_and_win_where_the_prose_says_so(site):
     # noise of the machine's arithmetic (two CPUs give +1 to +6 points for
     # the same seed), and the glued claim above says so when it is small.
     assert lstm_gap > 0 and gru_gap > 0, (lstm_gap, gru_gap)
-    assert (g["lstm_verdict"] == "beats") == (lstm_gap > 0)
+    # "beats" only by a margin as large as the one the gates' claim asks for.
+    expected = "beats" if lstm_gap >= 5 else "is ahead of" if lstm_gap > 0 else "does not beat"
+    assert g["lstm_verdict"] == expected, (g["lstm_verdict"], lstm_gap)
 
 
 def test_chapter_09_models_learn(site):
