@@ -7,6 +7,7 @@ written in Keras's own cache layout, with name resolution blocked.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -429,10 +430,13 @@ def test_keras_source_returns_exactly_what_keras_returns(tmp_path):
     report = run_isolated(
         """
         from keras.src.utils import file_utils
-        # The tiny archive is not the real one: skip only its hash check.
+        # The tiny archive is not the real one: skip only Keras's hash check,
+        # and give the course's check the tiny archive's hash.
         file_utils.validate_file = lambda *args, **kwargs: True
         import keras
-        from rnn_course.data import load_cifar10
+        from rnn_course.data import cifar10, load_cifar10
+        from rnn_course.data._keras import sha256
+        cifar10._KERAS_SHA256 = sha256(cifar10.keras_cache_paths()[0])
 
         timeouts = []
         keras_load = keras.datasets.cifar10.load_data
@@ -532,7 +536,10 @@ def test_truncated_batch_file_in_keras_cache(tmp_path):
     archive = home / "datasets" / ARCHIVE
     patch = (
         "from keras.src.utils import file_utils\n"
-        "file_utils.validate_file = lambda *args, **kwargs: True"
+        "file_utils.validate_file = lambda *args, **kwargs: True\n"
+        "from rnn_course.data import cifar10\n"
+        "from rnn_course.data._keras import sha256\n"
+        "cifar10._KERAS_SHA256 = sha256(cifar10.keras_cache_paths()[0])"
     )
     report = run_isolated(
         CORRUPT_SCRIPT.format(patch=patch, archive=str(archive)), tmp_path, home
@@ -624,3 +631,13 @@ def test_numpy_integers_are_accepted():
         source="synthetic", n_train=np.int64(20), n_test=np.int32(10), seed=np.uint8(2)
     )
     assert len(x_train) == 20 and len(x_test) == 10
+
+
+def test_the_cache_check_reads_keras_home_and_hashes_like_keras(tmp_path, monkeypatch):
+    from rnn_course.data._keras import keras_datasets_dir, sha256
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert keras_datasets_dir() == tmp_path / "datasets"
+    file = tmp_path / "payload.bin"
+    file.write_bytes(b"x" * 3_000_000)  # more than one block of the reader
+    assert sha256(file) == hashlib.sha256(file.read_bytes()).hexdigest()

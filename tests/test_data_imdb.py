@@ -84,14 +84,15 @@ def keras_home(tmp_path, monkeypatch):
     """Point Keras's cache at a temporary folder, in this process.
 
     Keras reads ``KERAS_HOME`` once at import, so the folder it settled on is
-    patched directly; ``get_file`` and the course's pre-check both ask
-    ``keras_home()`` for it at call time.
+    patched directly for ``get_file``; the course's pre-check reads
+    ``KERAS_HOME`` at call time.
     """
     from keras.src.backend import config as keras_config
 
     home = tmp_path / "keras_home"
     (home / "datasets").mkdir(parents=True)
     monkeypatch.setattr(keras_config, "_KERAS_DIR", str(home))
+    monkeypatch.setenv("KERAS_HOME", str(home))
     return home
 
 

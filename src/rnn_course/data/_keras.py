@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import socket
 import tempfile
@@ -19,24 +20,29 @@ DOWNLOAD_TIMEOUT = 30.0
 def keras_datasets_dir() -> Path:
     """The folder where ``keras.utils.get_file`` caches datasets.
 
-    Keras reads ``KERAS_HOME`` once, when it is imported; this asks Keras for
-    the folder it settled on and, like ``get_file``, falls back to
-    ``/tmp/.keras`` when that folder is not writable. Knowing the path lets
-    the loaders check a cached file before Keras sees it: when a cached file
-    fails its hash and the download fails too, ``get_file`` deletes it.
+    Keras takes its folder from ``KERAS_HOME`` (``~/.keras`` when unset),
+    read once when Keras is imported, and, like ``get_file``, this falls back
+    to ``/tmp/.keras`` when that folder is not writable. Knowing the path
+    lets the loaders check a cached file before Keras sees it: when a cached
+    file fails its hash and the download fails too, ``get_file`` deletes it.
+    Set ``KERAS_HOME`` before importing Keras, as Keras itself requires.
     """
-    try:
-        from keras.src.backend import config as keras_config
-
-        home = keras_config.keras_home()
-    except (ImportError, AttributeError):  # a Keras without this private helper
-        home = os.environ.get("KERAS_HOME") or os.path.join("~", ".keras")
+    home = os.environ.get("KERAS_HOME") or os.path.join("~", ".keras")
     base = os.path.expanduser(home)
     if not os.access(base, os.W_OK):
         base = os.path.join(
             "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras"
         )
     return Path(base) / "datasets"
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, as Keras's loaders record it."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def one_line(error: BaseException, limit: int = 200) -> str:

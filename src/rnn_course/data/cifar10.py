@@ -31,7 +31,7 @@ import numpy as np
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data import synthetic_cifar10
 from rnn_course.data._cache import DatasetError, notice
-from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
+from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line, sha256
 from rnn_course.data.provenance import record_origin
 
 CIFAR10_CLASSES = (
@@ -147,7 +147,6 @@ def _load_from_keras() -> tuple[Split, Split]:
     """
     try:
         import keras
-        from keras.src.utils import file_utils
     except ImportError as exc:
         raise _Unavailable(f"Keras could not be imported ({one_line(exc)})") from None
 
@@ -158,7 +157,7 @@ def _load_from_keras() -> tuple[Split, Split]:
         # here so the user decides (and learns where the file is). Keras
         # hashes it again: about 0.1 s each, little next to the extraction.
         try:
-            intact = file_utils.validate_file(str(archive), _KERAS_SHA256)
+            intact = sha256(archive) == _KERAS_SHA256
         except OSError:
             intact = False
         if not intact:
