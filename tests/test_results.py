@@ -145,3 +145,23 @@ def test_chapter_08_time_and_update_counts_follow_the_numbers(site):
     assert ("yet" in str(g["lstm_time_words"])) == (g["lstm_time_ratio"] < 1.2)
     assert g["updates_per_epoch"] == math.ceil(g["n_fit"] / g["batch_size"])
     assert g["max_updates"] == g["epochs"] * g["updates_per_epoch"]
+
+
+def test_chapter_08_dropout_paragraph_reads_its_numbers(site):
+    g = glued(site, "08_lstm_gru_imdb")
+    overfit_gap = 100 * (g["lstm_train_at_best"] - g["lstm_val"])
+    assert ("dropout can reduce" in str(g["lstm_overfit_words"])) == (overfit_gap > 3)
+    assert ("stopped after" in str(g["reg_stop_words"])) == (g["reg_epochs"] < g["epochs"])
+    assert (str(g["dropout_verdict"]) == "helped") == (g["dropout_gain"] > 0)
+
+
+def test_chapter_09_shuffle_words_follow_the_accuracies(site):
+    g = glued(site, "09_cnn_contrast")
+    cost = g["cnn_test"] - g["shuffled_test"]
+    assert ("took away" in str(g["shuffle_words"])) == (cost > 0.02), (cost, g["shuffle_words"])
+
+
+def test_chapter_10_configurations_words_follow_the_counts(site):
+    g = glued(site, "10_hyperparameter_tuning")
+    more = "looked at more configurations" in str(g["configs_words"])
+    assert more == (g["hb_configs"] > g["rs_trials"]), g["configs_words"]
