@@ -73,5 +73,6 @@ def test_it_learns_a_local_pattern():
     ({"conv_layers": 0}, "conv_layers must be"),
 ])
 def test_bad_arguments_say_what_is_wrong(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+    # A value of the wrong kind is a TypeError, a wrong value a ValueError.
+    with pytest.raises((ValueError, TypeError), match=match):
         build_conv1d_text_classifier(num_words=20, **kwargs)

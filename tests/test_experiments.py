@@ -123,8 +123,8 @@ def test_epoch_timer_records_one_time_per_epoch():
     ({"model": "lstm"}, TypeError, "model must be a keras.Model"),
     ({"model": "uncompiled"}, ValueError, "not compiled"),
     ({"epochs": 0}, ValueError, "epochs must be a positive integer"),
-    ({"batch_size": 2.5}, ValueError, "batch_size must be a positive integer"),
-    ({"patience": True}, ValueError, "patience must be a positive integer"),
+    ({"batch_size": 2.5}, TypeError, "batch_size must be a positive integer"),
+    ({"patience": True}, TypeError, "patience must be a positive integer"),
     ({"validation_split": 1.5}, ValueError, "validation_split must be between 0 and 1"),
     ({"validation_split": 0.01}, ValueError, "leaves no validation sample"),
     ({"y_train": np.zeros(3)}, ValueError, "x_train has 40 samples but y_train has 3"),
@@ -283,7 +283,8 @@ def test_checker_accepts_a_whole_float_and_can_be_quiet(capsys):
 ])
 def test_checker_refuses_bad_arguments(kwargs, match):
     args = {"cell": "lstm", **SIZES, **kwargs}
-    with pytest.raises(ValueError, match=match):
+    # A value of the wrong kind is a TypeError, a wrong value a ValueError.
+    with pytest.raises((ValueError, TypeError), match=match):
         check_text_classifier_params(100, **args)
 
 

@@ -57,6 +57,7 @@ def test_dropout_settings_reach_the_layer():
     ({"learning_rate": -1}, "learning_rate must be a positive"),
 ])
 def test_bad_arguments_say_what_is_wrong(kwargs, match):
-    with pytest.raises(ValueError, match=match) as info:
+    # A value of the wrong kind is a TypeError, a wrong value a ValueError.
+    with pytest.raises((ValueError, TypeError), match=match) as info:
         build_text_classifier(**kwargs)
     assert "\n" not in str(info.value)

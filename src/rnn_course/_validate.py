@@ -17,11 +17,15 @@ import numpy as np
 
 
 def positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    """``value`` as an ``int`` of at least ``minimum``, or a one-line error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer of at least {minimum}, got {value!r:.60}.")
+    """``value`` as an ``int`` of at least ``minimum``, or a one-line error.
+
+    A bool (NumPy's too) is not an integer here: ``True`` for a count is a slip.
+    """
+    span = "a positive integer" if minimum == 1 else f"an integer of at least {minimum}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {span}, got {value!r:.60}.")
     if value < minimum:
-        raise ValueError(f"{name} must be an integer of at least {minimum}, got {value!r}.")
+        raise ValueError(f"{name} must be {span}, got {value!r}.")
     return int(value)
 
 

@@ -34,6 +34,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from rnn_course import _validate
 from rnn_course.numpy_nets import (
     GRUParams,
     gru_forward,
@@ -919,11 +920,6 @@ def check_hidden_state(
 # --------------------------------------------------------------------------
 
 
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 @_checker
 def check_stacked_param_counts(
@@ -953,10 +949,10 @@ def check_stacked_param_counts(
     """
     from collections.abc import Sequence
 
-    features = _positive_int("features", features)
+    features = _validate.positive_int("features", features)
     if isinstance(units, (str, bytes)) or not isinstance(units, (Sequence, np.ndarray)):
         raise ValueError(f"units must be a list with one number of units per layer, got {units!r}.")
-    units = [_positive_int(f"units[{k}]", u) for k, u in enumerate(units)]
+    units = [_validate.positive_int(f"units[{k}]", u) for k, u in enumerate(units)]
     if not units:
         raise ValueError("units is empty: give the number of units of each layer.")
     inputs = [features] + units[:-1]
@@ -1208,9 +1204,9 @@ def check_text_classifier_params(
     """
     if cell not in _CELL_GATES:
         raise ValueError(f"cell must be one of {', '.join(_CELL_GATES)}, got {cell!r}.")
-    num_words = _positive_int("num_words", num_words)
-    embedding_dim = _positive_int("embedding_dim", embedding_dim)
-    units = _positive_int("units", units)
+    num_words = _validate.positive_int("num_words", num_words)
+    embedding_dim = _validate.positive_int("embedding_dim", embedding_dim)
+    units = _validate.positive_int("units", units)
     if not isinstance(bidirectional, (bool, np.bool_)):
         raise ValueError(f"bidirectional must be True or False, got {bidirectional!r}.")
     bidirectional = bool(bidirectional)
@@ -1479,10 +1475,10 @@ def check_conv_layer(
 
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}.")
-    height, width, channels = (_positive_int("input_shape", v) for v in input_shape)
-    filters = _positive_int("filters", filters)
-    kernel_size = _positive_int("kernel_size", kernel_size)
-    strides = _positive_int("strides", strides)
+    height, width, channels = (_validate.positive_int("input_shape", v) for v in input_shape)
+    filters = _validate.positive_int("filters", filters)
+    kernel_size = _validate.positive_int("kernel_size", kernel_size)
+    strides = _validate.positive_int("strides", strides)
     if padding not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
     shape = (conv_output_size(height, kernel_size, strides, padding),

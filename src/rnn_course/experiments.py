@@ -134,11 +134,6 @@ class TrainingRecord:
         }
 
 
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 def _count(name: str, x: Any) -> int:
     """Number of samples in ``x`` (an array or a list of arrays)."""
@@ -238,9 +233,9 @@ def train_and_evaluate(
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
     if not getattr(model, "compiled", False):
         raise ValueError("model is not compiled: call model.compile(...) first.")
-    epochs = _positive_int("epochs", epochs)
-    batch_size = _positive_int("batch_size", batch_size)
-    patience = _positive_int("patience", patience)
+    epochs = _validate.positive_int("epochs", epochs)
+    batch_size = _validate.positive_int("batch_size", batch_size)
+    patience = _validate.positive_int("patience", patience)
     if name is None:
         name = model.name
     if not isinstance(name, str) or not name.strip():
@@ -339,7 +334,7 @@ class EpochBatches(keras.utils.PyDataset):
         if len(x) != len(y):
             raise ValueError(f"x has {len(x)} samples but y has {len(y)}.")
         self.x, self.y = x, y
-        self.batch_size = _positive_int("batch_size", batch_size)
+        self.batch_size = _validate.positive_int("batch_size", batch_size)
         self.seed = _validate.seed("seed", seed)
         self.epoch = 0
         self._order_epoch: int | None = None
@@ -420,7 +415,7 @@ def fit_resumable(
         raise ValueError("model is not compiled: call model.compile(...) first.")
     if not isinstance(backup_dir, (str, os.PathLike)) or not str(backup_dir).strip():
         raise TypeError(f"backup_dir must be a folder path, got {backup_dir!r}.")
-    epochs = _positive_int("epochs", epochs)
+    epochs = _validate.positive_int("epochs", epochs)
     _check_samples("x", x, model)
     batches = EpochBatches(x, y, batch_size=batch_size, seed=seed)
     if validation_data is not None and (

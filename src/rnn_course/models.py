@@ -14,11 +14,6 @@ from rnn_course import _validate
 CELLS = ("simple_rnn", "lstm", "gru")
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 def _rate(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
@@ -79,7 +74,7 @@ def recurrent_layer(
     bidirectional = _validate.flag("bidirectional", bidirectional)
     name = _validate.text("name", name, none_ok=True)
     layer = layers[cell](
-        _positive_int("units", units),
+        _validate.positive_int("units", units),
         dropout=_rate("dropout", dropout),
         recurrent_dropout=_rate("recurrent_dropout", recurrent_dropout),
         return_sequences=_validate.flag("return_sequences", return_sequences),
@@ -128,14 +123,14 @@ def build_text_classifier(
     import keras
 
     if maxlen is not None:
-        maxlen = _positive_int("maxlen", maxlen)
+        maxlen = _validate.positive_int("maxlen", maxlen)
     compile = _validate.flag("compile", compile)
     bidirectional = _validate.flag("bidirectional", bidirectional)
     learning_rate = _learning_rate(learning_rate)  # checked before building anything
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
     x = keras.layers.Embedding(
-        _positive_int("num_words", num_words),
-        _positive_int("embedding_dim", embedding_dim),
+        _validate.positive_int("num_words", num_words),
+        _validate.positive_int("embedding_dim", embedding_dim),
         mask_zero=_validate.flag("mask_zero", mask_zero),
         name="embedding",
     )(inputs)
@@ -195,19 +190,19 @@ def build_conv1d_text_classifier(
     """
     import keras
 
-    num_words = _positive_int("num_words", num_words)
-    embedding_dim = _positive_int("embedding_dim", embedding_dim)
-    filters = _positive_int("filters", filters)
-    kernel_size = _positive_int("kernel_size", kernel_size)
-    pool_size = _positive_int("pool_size", pool_size)
-    conv_layers = _positive_int("conv_layers", conv_layers)
-    units = _positive_int("units", units)
+    num_words = _validate.positive_int("num_words", num_words)
+    embedding_dim = _validate.positive_int("embedding_dim", embedding_dim)
+    filters = _validate.positive_int("filters", filters)
+    kernel_size = _validate.positive_int("kernel_size", kernel_size)
+    pool_size = _validate.positive_int("pool_size", pool_size)
+    conv_layers = _validate.positive_int("conv_layers", conv_layers)
+    units = _validate.positive_int("units", units)
     compile = _validate.flag("compile", compile)
     learning_rate = _learning_rate(learning_rate)  # checked before building anything
     if cell is not None and cell not in CELLS:
         raise ValueError(f"cell must be None or one of {', '.join(CELLS)}, got {cell!r}.")
     if maxlen is not None:
-        maxlen = _positive_int("maxlen", maxlen)
+        maxlen = _validate.positive_int("maxlen", maxlen)
         length = maxlen
         for k in range(conv_layers):
             length -= kernel_size - 1

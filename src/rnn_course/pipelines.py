@@ -58,11 +58,6 @@ DEFAULT_BOUNDARIES = (64, 96, 128, 160, 192, 224, 256, 320, 384, 448)
 # Argument checks
 
 
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 def _seed(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
@@ -126,7 +121,7 @@ def _boundaries(boundaries: Any, maxlen: int) -> list[int]:
     """Check bucket edges and keep those below ``maxlen`` (the last bucket ends there)."""
     if isinstance(boundaries, (str, bytes)) or not isinstance(boundaries, Sequence):
         raise TypeError(f"boundaries must be a list of lengths, got {type(boundaries).__name__}.")
-    edges = [_positive_int(f"boundaries[{i}]", b) for i, b in enumerate(boundaries)]
+    edges = [_validate.positive_int(f"boundaries[{i}]", b) for i, b in enumerate(boundaries)]
     if any(b >= a for a, b in zip(edges[1:], edges)):
         raise ValueError(f"boundaries must increase strictly, got {list(boundaries)!r}.")
     return [b for b in edges if b < maxlen]
@@ -157,7 +152,7 @@ def length_cut(sequences: Any, coverage: float = 0.9, multiple: int = 10) -> int
         this many ids.
     """
     coverage = _share("coverage", coverage)
-    multiple = _positive_int("multiple", multiple)
+    multiple = _validate.positive_int("multiple", multiple)
     lengths = _lengths(sequences, "sequences")
     # The k-th shortest review, k = ceil(coverage * n): the first length with
     # at least that share of reviews at or below it.
@@ -190,7 +185,7 @@ def bucket_batches(lengths: np.ndarray, boundaries: Sequence[int], batch_size: i
         A list of int arrays; together they hold every index once.
     """
     lengths = _lengths(lengths, "lengths")
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = _validate.positive_int("batch_size", batch_size)
     edges = _boundaries(boundaries, int(lengths.max()) + 1)
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator or None, got {type(rng).__name__}.")
@@ -222,8 +217,8 @@ def padding_share(lengths: Any, maxlen: int, batch_size: int,
     Returns:
         Padded steps over all steps, between 0 and 1.
     """
-    lengths = np.minimum(_lengths(lengths, "lengths"), _positive_int("maxlen", maxlen))
-    batch_size = _positive_int("batch_size", batch_size)
+    lengths = np.minimum(_lengths(lengths, "lengths"), _validate.positive_int("maxlen", maxlen))
+    batch_size = _validate.positive_int("batch_size", batch_size)
     seed = _seed(seed)
     if boundaries is None:
         return float(1 - lengths.sum() / (lengths.size * maxlen))
@@ -287,8 +282,8 @@ def bucketed_dataset(
     import keras
     import tensorflow as tf
 
-    maxlen = _positive_int("maxlen", maxlen)
-    batch_size = _positive_int("batch_size", batch_size)
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    batch_size = _validate.positive_int("batch_size", batch_size)
     seed = _seed(seed)
     if not isinstance(padding, str) or padding not in ("pre", "post"):
         raise ValueError(f"padding must be 'pre' or 'post', got {padding!r:.60}.")
@@ -479,13 +474,13 @@ def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val:
         raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r:.60}.")
     if not isinstance(cell, str) or cell not in ("simple_rnn", "lstm", "gru"):
         raise ValueError(f"cell must be 'simple_rnn', 'lstm' or 'gru', got {cell!r:.60}.")
-    epochs = _positive_int("epochs", epochs)
+    epochs = _validate.positive_int("epochs", epochs)
     seed = _seed(seed)
     y_train = _labels(y_train, _reviews(x_train, "x_train").size, "y_train")
     y_val = _labels(y_val, _reviews(x_val, "x_val").size, "y_val")
     if batch_size is None:
         batch_size = RECIPES[recipe]["batch_size"]
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = _validate.positive_int("batch_size", batch_size)
     keras.utils.set_random_seed(seed)
     timer = EpochTimer()
     if recipe == "seeds":
@@ -548,9 +543,9 @@ def plot_padding(lengths: Any, maxlen: int, batch_size: int = 256,
 
     from rnn_course.plotting import OKABE_ITO
 
-    maxlen = _positive_int("maxlen", maxlen)
-    rows = _positive_int("rows", rows)
-    batch_size = _positive_int("batch_size", batch_size)
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    rows = _validate.positive_int("rows", rows)
+    batch_size = _validate.positive_int("batch_size", batch_size)
     seed = _seed(seed)
     lengths = np.minimum(_lengths(lengths, "lengths"), maxlen)
     edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)

@@ -49,11 +49,6 @@ __all__ = [
 # Argument checks
 
 
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 def _threshold(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
@@ -136,7 +131,7 @@ def truncation_loss(sequences: Iterable[Sequence[int]], maxlen: int) -> Truncati
         A :class:`TruncationLoss`; ``.share_cut`` and ``.share_lost`` are the
         two fractions.
     """
-    maxlen = _positive_int("maxlen", maxlen)
+    maxlen = _validate.positive_int("maxlen", maxlen)
     lengths = review_lengths(sequences)
     excess = np.maximum(lengths - maxlen, 0)
     return TruncationLoss(
@@ -168,8 +163,8 @@ def plot_review_lengths(
     Returns:
         The figure (not shown; it displays under the notebook cell).
     """
-    maxlen = _positive_int("maxlen", maxlen)
-    bins = _positive_int("bins", bins)
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    bins = _validate.positive_int("bins", bins)
     title = _validate.text("title", title)
     lengths = review_lengths(sequences)
     cut = lengths > maxlen
@@ -295,9 +290,9 @@ def encode_texts(
     """
     items = _as_text_list(texts)
     if num_words is not None:
-        num_words = _positive_int("num_words", num_words)
+        num_words = _validate.positive_int("num_words", num_words)
     if maxlen is not None:
-        maxlen = _positive_int("maxlen", maxlen)
+        maxlen = _validate.positive_int("maxlen", maxlen)
     if not isinstance(word_index, Mapping):
         raise TypeError(
             f"word_index must be a dict of word -> rank, got {type(word_index).__name__}."

@@ -62,11 +62,6 @@ _TUNER_KEYS = ("tuner/epochs", "tuner/initial_epoch", "tuner/bracket", "tuner/ro
                "tuner/trial_id")
 
 
-def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer of at least {minimum}, got {value!r}.")
-    return int(value)
-
 
 def _choices(name: str, values: Any, kind: type | tuple[type, ...]) -> list:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
@@ -117,16 +112,16 @@ class TextClassifierHyperModel(kt.HyperModel):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"name must be a non-empty string, got {name!r}.")
         super().__init__(name=name, tunable=True)
-        self.num_words = _positive_int("num_words", num_words)
-        self.maxlen = None if maxlen is None else _positive_int("maxlen", maxlen)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
+        self.num_words = _validate.positive_int("num_words", num_words)
+        self.maxlen = None if maxlen is None else _validate.positive_int("maxlen", maxlen)
+        self.embedding_dim = _validate.positive_int("embedding_dim", embedding_dim)
         self.cells = _choices("cells", cells, str)
         for cell in self.cells:
             if cell not in CELLS:
                 raise ValueError(f"cells must be among {', '.join(CELLS)}, got {cell!r}.")
         self.units = _choices("units", units, numbers.Integral)
         for u in self.units:
-            _positive_int("units", u)
+            _validate.positive_int("units", u)
         if (isinstance(learning_rates, (str, bytes)) or not isinstance(learning_rates, Sequence)
                 or len(learning_rates) != 2
                 or not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
@@ -147,7 +142,7 @@ class TextClassifierHyperModel(kt.HyperModel):
         self.dropout_step = float(dropout_step)
         self.batch_sizes = _choices("batch_sizes", batch_sizes, numbers.Integral)
         for b in self.batch_sizes:
-            _positive_int("batch_sizes", b)
+            _validate.positive_int("batch_sizes", b)
 
     def build(self, hp: kt.HyperParameters):
         """A compiled classifier for the hyperparameters ``hp`` (sampled or fixed)."""
@@ -253,8 +248,8 @@ def hyperband_schedule(max_epochs: int, factor: int = 3) -> list[BracketRound]:
         One :class:`BracketRound` per round, brackets in the order KerasTuner
         runs them (most aggressive first), rounds in order.
     """
-    max_epochs = _positive_int("max_epochs", max_epochs)
-    factor = _positive_int("factor", factor, minimum=2)
+    max_epochs = _validate.positive_int("max_epochs", max_epochs)
+    factor = _validate.positive_int("factor", factor, minimum=2)
     brackets, epochs = 0, float(max_epochs)
     while epochs >= 1:
         epochs /= factor

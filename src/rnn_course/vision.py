@@ -57,18 +57,13 @@ EDGE_KERNELS: dict[str, np.ndarray] = {
 }
 
 
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
 
 def _kernel_pair(name: str, value: Any) -> tuple[int, int]:
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an integer or a pair of integers, got {value!r}.")
-        return _positive_int(name, value[0]), _positive_int(name, value[1])
-    k = _positive_int(name, value)
+        return _validate.positive_int(name, value[0]), _validate.positive_int(name, value[1])
+    k = _validate.positive_int(name, value)
     return k, k
 
 
@@ -120,9 +115,9 @@ def conv_output_size(n: int, kernel: int, stride: int = 1, padding: int | str = 
         ValueError: a negative or non-integer size, an unknown padding, or a
             kernel longer than the padded input.
     """
-    n = _positive_int("n", n)
-    kernel = _positive_int("kernel", kernel)
-    stride = _positive_int("stride", stride)
+    n = _validate.positive_int("n", n)
+    kernel = _validate.positive_int("kernel", kernel)
+    stride = _validate.positive_int("stride", stride)
     if isinstance(padding, str):
         mode = padding.strip().lower()
         if mode == "same":
@@ -147,7 +142,7 @@ def pool_output_size(n: int, pool: int = 2, stride: int | None = None) -> int:
     window, as in Keras, so ``out = floor((n - pool) / pool) + 1``, which is
     ``floor(n / pool)``.
     """
-    pool = _positive_int("pool", pool)
+    pool = _validate.positive_int("pool", pool)
     return conv_output_size(n, pool, pool if stride is None else stride, 0)
 
 
@@ -159,8 +154,8 @@ def conv2d_param_count(kernel: int | tuple[int, int], c_in: int, c_out: int,
     ``(k * k * c_in + 1) * c_out``. The size of the image does not appear.
     """
     kh, kw = _kernel_pair("kernel", kernel)
-    c_in = _positive_int("c_in", c_in)
-    c_out = _positive_int("c_out", c_out)
+    c_in = _validate.positive_int("c_in", c_in)
+    c_out = _validate.positive_int("c_out", c_out)
     use_bias = _validate.flag("use_bias", use_bias)
     return (kh * kw * c_in + (1 if use_bias else 0)) * c_out
 
@@ -194,8 +189,8 @@ def fixed_filter_layer(kernels: Mapping[str, Any] | Sequence[Any] | np.ndarray,
     if stack.ndim != 3 or stack.size == 0:
         raise ValueError(f"kernels must be 2-D arrays of the same shape, got shape {stack.shape}.")
     _validate.check_finite("kernels", stack)
-    in_channels = _positive_int("in_channels", in_channels)
-    strides = _positive_int("strides", strides)
+    in_channels = _validate.positive_int("in_channels", in_channels)
+    strides = _validate.positive_int("strides", strides)
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}.")
     count, kh, kw = stack.shape
@@ -254,7 +249,7 @@ def plot_image_grid(images: Any, labels: Any, class_names: Sequence[str],
         if len(predictions) != len(images):
             raise ValueError(f"{len(images)} images but {len(predictions)} predictions.")
     title = _validate.text("title", title, none_ok=True)
-    n_cols = min(_positive_int("n_cols", n_cols), len(images))
+    n_cols = min(_validate.positive_int("n_cols", n_cols), len(images))
     n_rows = math.ceil(len(images) / n_cols)
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(1.45 * n_cols, 1.65 * n_rows),
                              layout="constrained", squeeze=False)
@@ -309,7 +304,7 @@ def plot_filter_effect(image: Any, feature_maps: Any, titles: Sequence[str],
         _validate.check_finite("kernels", kernels)
     cmap = _colormap(cmap)
     panels = 1 + len(titles)
-    n_cols = panels if n_cols is None else min(_positive_int("n_cols", n_cols), panels)
+    n_cols = panels if n_cols is None else min(_validate.positive_int("n_cols", n_cols), panels)
     n_rows = math.ceil(panels / n_cols)
     fig, grid = plt.subplots(n_rows, n_cols, figsize=(3.0 * n_cols, 3.3 * n_rows),
                              layout="constrained", squeeze=False)
@@ -351,7 +346,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None) -
     largest = int(max(t.max(initial=-1), p.max(initial=-1))) + 1
     if num_classes is None:
         num_classes = max(largest, 1)
-    num_classes = _positive_int("num_classes", num_classes)
+    num_classes = _validate.positive_int("num_classes", num_classes)
     if largest > num_classes:
         raise ValueError(f"class index {largest - 1} is not below num_classes={num_classes}.")
     m = np.zeros((num_classes, num_classes), dtype=np.int64)
