@@ -84,8 +84,9 @@ def pytest_xdist_make_scheduler(config, log):
 
     A notebook's cells must run in order in one kernel, so nbval's tests can
     never be spread one by one; the website's tests read one site, which the
-    first worker to need it builds (the ``site`` fixture). xdist's own ``loadgroup`` cannot name groups under pytest 9, so the
-    groups are read from the test ids here.
+    first worker to need it builds (the ``site`` fixture). xdist's own
+    ``loadgroup`` cannot name groups under pytest 9, so the groups are read
+    from the test ids here.
     """
     from xdist.scheduler import LoadScopeScheduling
 

@@ -57,6 +57,11 @@ def is_twin(dataset: str) -> bool:
     return loaded_from(dataset) == "synthetic"
 
 
+def _names(datasets: tuple[str, ...]) -> list[str]:
+    """What each of ``datasets`` is called on a page, twin or real as loaded."""
+    return [_NAMES[d][is_twin(d)] for d in map(_check_dataset, datasets)]
+
+
 def data_and_mode(*datasets: str) -> str:
     """One line naming the data and the mode behind a page's numbers.
 
@@ -69,7 +74,7 @@ def data_and_mode(*datasets: str) -> str:
     """
     if not datasets:
         raise ValueError("name at least one dataset, e.g. data_and_mode('imdb').")
-    names = [_NAMES[d][is_twin(d)] for d in map(_check_dataset, datasets)]
+    names = _names(datasets)
     mode = ("quick (RNN_COURSE_QUICK=1: fewer examples and epochs than a full run)"
             if is_quick() else "full")
     return f"Data: {'; '.join(names)}. Mode: {mode}."
@@ -98,8 +103,7 @@ def results_note(*datasets: str, expected: str) -> str:
     if not isinstance(expected, str) or not expected.strip():
         raise ValueError("expected must say what a full run reaches, e.g. "
                          "'a SimpleRNN reaches about 0.85 validation accuracy'.")
-    datasets = tuple(map(_check_dataset, datasets))
-    names = " and ".join(_NAMES[d][is_twin(d)] for d in datasets)
+    names = " and ".join(_names(datasets))
     quick = is_quick()
     mode = ("quick, fewer examples and epochs than a full run (RNN_COURSE_QUICK=1)"
             if quick else "full")
