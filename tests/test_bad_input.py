@@ -70,13 +70,13 @@ EXEMPT = {
     "rnn_course.experiments.EpochTimer": "a callback that takes no input",
     "rnn_course.experiments.TrainingRecord": "a result record that train_and_evaluate fills; "
                                              "the functions that read records check them",
-    "rnn_course.numpy_nets.RNNGradients": "a result record that rnn_backward fills",
-    "rnn_course.numpy_nets.ReadoutLoss": "a result record that readout_mse fills",
-    "rnn_course.numpy_nets.LSTMGates": "a result record that lstm_gates fills",
-    "rnn_course.numpy_nets.GRUGates": "a result record that gru_gates fills",
-    "rnn_course.numpy_nets.LSTMParams": "a plain tuple of weights; lstm_forward, lstm_gates "
+    "rnn_course.numpy_nets.bptt.RNNGradients": "a result record that rnn_backward fills",
+    "rnn_course.numpy_nets.bptt.ReadoutLoss": "a result record that readout_mse fills",
+    "rnn_course.numpy_nets.gated.LSTMGates": "a result record that lstm_gates fills",
+    "rnn_course.numpy_nets.gated.GRUGates": "a result record that gru_gates fills",
+    "rnn_course.numpy_nets.gated.LSTMParams": "a plain tuple of weights; lstm_forward, lstm_gates "
                                         "and set_lstm_params check it where it is used",
-    "rnn_course.numpy_nets.GRUParams": "a plain tuple of weights; gru_forward, gru_gates "
+    "rnn_course.numpy_nets.gated.GRUParams": "a plain tuple of weights; gru_forward, gru_gates "
                                        "and set_gru_params check it where it is used",
     "rnn_course.sentiment.TruncationLoss": "a result record that truncation_loss fills",
     "rnn_course.sentiment.SentimentPrediction": "a result record that predict_sentiment fills",
@@ -363,7 +363,7 @@ RNN_BAD = {
     "b": bad_array((3,), wrong=((2,), (3, 1)), empty=((0,),)),
     "h0": bad_array((3,), wrong=((2,), (1, 3, 1)), empty=((0,),), none_ok=True),
 }
-case("rnn_course.numpy_nets.rnn_forward", lambda: _weights(),
+case("rnn_course.numpy_nets.simple.rnn_forward", lambda: _weights(),
      activation=st.sampled_from([None, "tanh", 3]), **RNN_BAD)
 
 
@@ -375,11 +375,11 @@ def _backward_valid():
     return {**args, "states": states, "grad_states": np.ones_like(states)}
 
 
-case("rnn_course.numpy_nets.rnn_backward", _backward_valid, **RNN_BAD,
+case("rnn_course.numpy_nets.bptt.rnn_backward", _backward_valid, **RNN_BAD,
      states=bad_array((4, 3), wrong=((4,), (3, 4), (1, 4, 3)), empty=((0, 3),)),
      grad_states=bad_array((4, 3), wrong=((4,), (3, 4)), empty=((0, 3),)),
      truncate=bad_int(none_ok=True))
-case("rnn_course.numpy_nets.readout_mse",
+case("rnn_course.numpy_nets.bptt.readout_mse",
      lambda: {"states": np.tanh(_random((4, 3), 1)), "V": _random((2, 3), 2),
               "c": np.zeros(2), "targets": np.zeros(2)},
      states=bad_array((4, 3), wrong=((3,), (1, 1, 4, 3)), empty=((0, 3),)),
@@ -387,33 +387,33 @@ case("rnn_course.numpy_nets.readout_mse",
      c=bad_array((2,), wrong=((3,), (2, 1)), empty=((0,),)),
      targets=bad_array((2,), wrong=((3,), (4, 2, 1))),
      steps=st.one_of(st.text().filter(lambda s: s not in ("last", "all")), st.integers()))
-case("rnn_course.numpy_nets.clip_by_global_norm",
+case("rnn_course.numpy_nets.bptt.clip_by_global_norm",
      lambda: {"grads": [np.ones((2, 2)), np.ones(3)], "max_norm": 1.0},
      grads=st.one_of(JUNK, st.just([]), bad_array((2, 2)).map(lambda a: [np.ones(3), a])),
      max_norm=bad_real(0, np.inf, low_ok=False))
-case("rnn_course.numpy_nets.relative_error", lambda: {"a": np.ones(3), "b": np.ones(3)},
+case("rnn_course.numpy_nets.bptt.relative_error", lambda: {"a": np.ones(3), "b": np.ones(3)},
      a=bad_array((3,), wrong=((2,), (3, 1)), empty=((0,),)),
      b=bad_array((3,), wrong=((4,), (1, 3)), empty=((0,),)))
-case("rnn_course.numpy_nets.spectral_radius", lambda: {"matrix": np.eye(3)},
+case("rnn_course.numpy_nets.bptt.spectral_radius", lambda: {"matrix": np.eye(3)},
      matrix=bad_array((3, 3), wrong=((3, 2), (3,), (2, 2, 2)), empty=((0, 0),)))
-case("rnn_course.numpy_nets.scale_to_spectral_radius",
+case("rnn_course.numpy_nets.bptt.scale_to_spectral_radius",
      lambda: {"matrix": np.eye(3), "radius": 0.9},
      matrix=bad_array((3, 3), wrong=((3, 2), (3,)), empty=((0, 0),)).filter(
          lambda m: not (isinstance(m, np.ndarray) and m.dtype == bool)),
      radius=bad_real(0, np.inf, low_ok=False))
-case("rnn_course.numpy_nets.random_orthogonal", {"n": 3},
+case("rnn_course.numpy_nets.bptt.random_orthogonal", {"n": 3},
      n=bad_int(), rng=st.sampled_from(["seed", 1.5, object(), -1, [1, 2]]))
-case("rnn_course.numpy_nets.simple_rnn_params", lambda: {"layer": _layer("SimpleRNN")},
+case("rnn_course.numpy_nets.keras_weights.simple_rnn_params", lambda: {"layer": _layer("SimpleRNN")},
      layer=bad_layer("SimpleRNN"))
-case("rnn_course.numpy_nets.set_simple_rnn_params",
+case("rnn_course.numpy_nets.keras_weights.set_simple_rnn_params",
      lambda: {"layer": _layer("SimpleRNN"), **{k: v for k, v in _weights().items()
                                                if k != "inputs"}},
      layer=bad_layer("SimpleRNN"), W=RNN_BAD["W"], U=RNN_BAD["U"], b=RNN_BAD["b"])
-case("rnn_course.numpy_nets.simple_rnn_param_count", {"features": 2, "units": 3},
+case("rnn_course.numpy_nets.simple.simple_rnn_param_count", {"features": 2, "units": 3},
      features=bad_int(), units=bad_int())
-case("rnn_course.numpy_nets.lstm_param_count", {"features": 2, "units": 3},
+case("rnn_course.numpy_nets.gated.lstm_param_count", {"features": 2, "units": 3},
      features=bad_int(), units=bad_int())
-case("rnn_course.numpy_nets.gru_param_count", {"features": 2, "units": 3},
+case("rnn_course.numpy_nets.gated.gru_param_count", {"features": 2, "units": 3},
      features=bad_int(), units=bad_int(), reset_after=st.sampled_from(["yes", None, 1, 0.5]))
 
 # numpy_nets: gated cells
@@ -426,17 +426,17 @@ GATE_INPUTS = {
 for _kind in ("lstm", "gru"):
     extra = {"c0": RNN_BAD["h0"]} if _kind == "lstm" else {}
     for _fn in ("gates", "forward"):
-        case(f"rnn_course.numpy_nets.{_kind}_{_fn}",
+        case(f"rnn_course.numpy_nets.gated.{_kind}_{_fn}",
              functools.partial(lambda k: {"inputs": _weights()["inputs"],
                                           "params": _gate_params(k)}, _kind),
              aliases=GATE_ALIASES, params=bad_gate_params(_kind), **GATE_INPUTS, **extra,
              **({"return_carry": st.sampled_from(["yes", None, 2])}
                 if (_kind, _fn) == ("lstm", "forward") else {}))
     layer_kind = "LSTM" if _kind == "lstm" else "GRU"
-    case(f"rnn_course.numpy_nets.{_kind}_params",
+    case(f"rnn_course.numpy_nets.keras_weights.{_kind}_params",
          functools.partial(lambda k: {"layer": _layer(k)}, layer_kind),
          layer=bad_layer(layer_kind))
-    case(f"rnn_course.numpy_nets.set_{_kind}_params",
+    case(f"rnn_course.numpy_nets.keras_weights.set_{_kind}_params",
          functools.partial(lambda k, kind: {"layer": _layer(k), "params": _gate_params(kind)},
                            layer_kind, _kind),
          aliases=GATE_ALIASES, layer=bad_layer(layer_kind), params=bad_gate_params(_kind))
@@ -933,7 +933,7 @@ def test_every_public_function_is_covered_or_exempt():
 def test_the_enumeration_finds_what_it_must():
     """The walk sees functions, classes and sub-packages, and skips private names."""
     public = public_callables()
-    assert "rnn_course.numpy_nets.rnn_forward" in public
+    assert "rnn_course.numpy_nets.simple.rnn_forward" in public
     assert "rnn_course.experiments.TrainingRecord" in public  # classes count
     assert "rnn_course.data.imdb.load_imdb" in public  # sub-packages are walked
     assert "rnn_course.experiments.plot_curves" not in public  # imported, not defined there

@@ -523,7 +523,7 @@ def test_clip_keeps_float32():
         ([np.ones(2)], 0.0, ValueError, "max_norm"),
         ([np.ones(2)], -1.0, ValueError, "max_norm"),
         ([np.ones(2)], np.inf, ValueError, "max_norm"),
-        ([np.ones(2)], True, ValueError, "max_norm"),
+        ([np.ones(2)], True, TypeError, "max_norm"),
         ([np.array([1.0, np.nan])], 1.0, ValueError, "NaN"),
         ([np.array(["a"])], 1.0, TypeError, "real numbers"),
     ],

@@ -160,9 +160,10 @@ def test_parameter_count_matches_keras():
     assert check_parameter_count(layer.count_params(), features=5, units=7, verbose=False)
 
 
-@pytest.mark.parametrize("features, units", [(0, 3), (3, -1), (2.5, 3), (True, 3)])
-def test_parameter_count_bad_call(features, units):
-    with pytest.raises(ValueError, match="positive integer"):
+@pytest.mark.parametrize("features, units, error", [(0, 3, ValueError), (3, -1, ValueError),
+                                                    (2.5, 3, TypeError), (True, 3, TypeError)])
+def test_parameter_count_bad_call(features, units, error):
+    with pytest.raises(error, match="positive integer"):
         check_parameter_count(10, features=features, units=units)
 
 

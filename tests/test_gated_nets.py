@@ -542,11 +542,12 @@ def test_param_counts_match_keras(features, units):
         assert gru_param_count(features, units, reset_after=reset_after) == gru.count_params()
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.0, True, None])
-def test_param_count_errors(bad):
-    with pytest.raises(ValueError, match="positive integer"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (2.0, TypeError),
+                                        (True, TypeError), (None, TypeError)])
+def test_param_count_errors(bad, error):
+    with pytest.raises(error, match="positive integer"):
         lstm_param_count(bad, 3)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(error, match="positive integer"):
         gru_param_count(3, bad)
 
 

@@ -327,9 +327,10 @@ def test_simple_rnn_param_count_matches_keras(features, units):
     assert simple_rnn_param_count(features, units) == layer.count_params()
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, "4", True])
-def test_simple_rnn_param_count_rejects_bad_sizes(bad):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError),
+                                        ("4", TypeError), (True, TypeError)])
+def test_simple_rnn_param_count_rejects_bad_sizes(bad, error):
     from rnn_course.numpy_nets import simple_rnn_param_count
 
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(error, match="positive integer"):
         simple_rnn_param_count(bad, 4)

@@ -59,6 +59,14 @@ def finite_number(name: str, value: Any) -> float:
     return float(value)
 
 
+def positive_number(name: str, value: Any) -> float:
+    """A real, finite number above zero (not a bool), as a ``float``."""
+    number = finite_number(name, value)
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}.")
+    return number
+
+
 def text(name: str, value: Any, none_ok: bool = False) -> str | None:
     """A string (or ``None`` when ``none_ok``), for titles and labels."""
     if value is None and none_ok:
