@@ -58,7 +58,7 @@ def pytest_unconfigure(config):
 
 #: Test modules that run for minutes in one piece: the simulated Colab
 #: runtime first, so that it runs beside the chapters (nbval) on another core.
-_LONG_MODULES = ("test_colab_simulation.py", "test_reproducibility.py", "test_resume.py")
+_LONG_MODULES = ("test_colab_simulation.py", "test_reproducibility.py")
 #: Test modules of the website, which read one site built for the session.
 _SITE_MODULES = ("test_book_build.py", "test_results.py", "test_site_browser.py")
 #: The browser tests take a minute and more: they are split in this many

@@ -129,10 +129,10 @@ def run_chapter(case: dict) -> dict:
 
 
 def run_imdb(case: dict) -> dict:
-    """Train one cell with one recipe of rnn_course.pipelines; time and validate it."""
+    """Train one cell with one recipe of rnn_course.training; time and validate it."""
     from rnn_course.data import load_imdb
     from rnn_course.notebook import set_seed
-    from rnn_course.pipelines import train_with_recipe
+    from rnn_course.training import train_with_recipe
 
     # Seeded, but not op-deterministic: that would slow some kernels (and
     # forbid XLA on a GPU) and so change what is measured.

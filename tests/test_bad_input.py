@@ -67,8 +67,8 @@ EXEMPT = {
     "rnn_course.diagrams.FamilyDiagram": "a record of drawing data built by the module itself",
     "rnn_course.examples.hand_worked_rnn": "takes no input",
     "rnn_course.examples.HandWorkedRNN": "a result record that hand_worked_rnn fills",
-    "rnn_course.experiments.EpochTimer": "a callback that takes no input",
-    "rnn_course.experiments.TrainingRecord": "a result record that train_and_evaluate fills; "
+    "rnn_course.training.EpochTimer": "a callback that takes no input",
+    "rnn_course.training.TrainingRecord": "a result record that train_and_evaluate fills; "
                                              "the functions that read records check them",
     "rnn_course.numpy_nets.bptt.RNNGradients": "a result record that rnn_backward fills",
     "rnn_course.numpy_nets.bptt.ReadoutLoss": "a result record that readout_mse fills",
@@ -78,7 +78,7 @@ EXEMPT = {
                                         "and set_lstm_params check it where it is used",
     "rnn_course.numpy_nets.gated.GRUParams": "a plain tuple of weights; gru_forward, gru_gates "
                                        "and set_gru_params check it where it is used",
-    "rnn_course.sentiment.TruncationLoss": "a result record that truncation_loss fills",
+    "rnn_course.text.TruncationLoss": "a result record that truncation_loss fills",
     "rnn_course.sentiment.SentimentPrediction": "a result record that predict_sentiment fills",
     "rnn_course.sentiment.SentimentTable": "a list of predict_sentiment's results that prints "
                                            "as a table",
@@ -287,7 +287,7 @@ WORD_INDEX = {"good": 1, "film": 2, "bad": 3, "not": 4}
 
 
 def _record():
-    from rnn_course.experiments import TrainingRecord
+    from rnn_course.training import TrainingRecord
 
     return TrainingRecord(name="m", params=10, epochs=2, best_epoch=2, best_val_accuracy=0.7,
                           test_accuracy=0.6, test_loss=0.5, seconds_per_epoch=1.0,
@@ -472,28 +472,19 @@ def _train_valid():
     return {"model": _tiny_model(), "x_train": x, "y_train": y, "x_test": xt, "y_test": yt}
 
 
-case("rnn_course.experiments.train_and_evaluate", _train_valid, **TRAIN_BAD,
+case("rnn_course.training.train_and_evaluate", _train_valid, **TRAIN_BAD,
      model=st.one_of(JUNK, st.just("uncompiled").map(
          lambda _: __import__("keras").Sequential())),
      name=st.sampled_from(["", "  ", 3, b"m"]), epochs=COUNT, batch_size=COUNT, patience=COUNT,
      validation_split=bad_real(0, 1, low_ok=False, high_ok=False),
      validation_data=st.sampled_from(["val", (1, 2, 3), 3]))
-case("rnn_course.experiments.EpochBatches", lambda: dict(zip(("x", "y"), _ids())),
-     x=st.one_of(bad_array((6, 8), wrong=((),), empty=((0, 8),)), st.just([[1, 2], [3]])),
-     y=bad_labels(), batch_size=COUNT, seed=bad_int(minimum=0))
-case("rnn_course.experiments.fit_resumable",
-     lambda: {"model": _tiny_model(), **dict(zip(("x", "y"), _ids())),
-              "backup_dir": "/nonexistent/never-used", "epochs": 1},
-     x=bad_samples(), y=bad_labels(), batch_size=COUNT, seed=bad_int(minimum=0), epochs=COUNT,
-     model=JUNK, backup_dir=st.sampled_from([None, 3, "", b"dir"]),
-     validation_data=st.sampled_from(["val", (1, 2, 3), 3]))
-case("rnn_course.experiments.accuracy_interval", {"accuracy": 0.8, "n": 100},
+case("rnn_course.training.accuracy_interval", {"accuracy": 0.8, "n": 100},
      accuracy=st.sampled_from([1.5, -0.1, float("nan"), "0.8", None]), n=bad_int())
-case("rnn_course.experiments.results_rows", lambda: {"records": [_record()]},
+case("rnn_course.training.results_rows", lambda: {"records": [_record()]},
      records=bad_records())
-case("rnn_course.experiments.results_table", lambda: {"records": [_record()]},
+case("rnn_course.training.results_table", lambda: {"records": [_record()]},
      records=bad_records(), digits=bad_int(minimum=0, maximum=6))
-case("rnn_course.experiments.plot_validation_curves", lambda: {"records": [_record()]},
+case("rnn_course.training.plot_validation_curves", lambda: {"records": [_record()]},
      records=bad_records(), metric=st.sampled_from(["val_auc", "", 3, None]),
      baseline=bad_real(-np.inf, np.inf, none_ok=True).filter(lambda v: v is not None),
      title=st.sampled_from([3, b"t", ["t"]]), baseline_label=st.sampled_from([3, None, b"t"]))
@@ -502,13 +493,13 @@ case("rnn_course.experiments.plot_validation_curves", lambda: {"records": [_reco
 REVIEWS = [[1, 5, 6], [1, 7, 8, 9, 10]]
 BAD_REVIEWS = st.one_of(st.sampled_from([[], "review", 3, None, [1, 2, 3], ["a review", "b"],
                                          [[1, 2], None], {"a": [1]}]))
-case("rnn_course.sentiment.review_lengths", {"sequences": REVIEWS}, sequences=BAD_REVIEWS)
-case("rnn_course.sentiment.truncation_loss", {"sequences": REVIEWS, "maxlen": 3},
+case("rnn_course.text.review_lengths", {"sequences": REVIEWS}, sequences=BAD_REVIEWS)
+case("rnn_course.text.truncation_loss", {"sequences": REVIEWS, "maxlen": 3},
      sequences=BAD_REVIEWS, maxlen=COUNT)
-case("rnn_course.sentiment.plot_review_lengths", {"sequences": REVIEWS, "maxlen": 3},
+case("rnn_course.text.plot_review_lengths", {"sequences": REVIEWS, "maxlen": 3},
      sequences=BAD_REVIEWS, maxlen=COUNT, bins=COUNT, title=st.sampled_from([3, None, b"t"]))
 TEXT_ARGS = {"texts": ["a good film"], "word_index": WORD_INDEX}
-case("rnn_course.sentiment.encode_texts", TEXT_ARGS, texts=bad_texts(), word_index=bad_mapping(),
+case("rnn_course.text.encode_texts", TEXT_ARGS, texts=bad_texts(), word_index=bad_mapping(),
      num_words=bad_int(none_ok=True), maxlen=bad_int(none_ok=True))
 case("rnn_course.sentiment.predict_sentiment",
      lambda: {**TEXT_ARGS, "model": _tiny_model(), "num_words": 50, "maxlen": 8},
@@ -556,7 +547,7 @@ case("rnn_course.diagrams.plot_one_hot_sequences",
                                 {"a": ["missing"]}, {"a": []}]),
      vocabulary=st.sampled_from([None, [], "good film", [1, 2], ["good", "good", "film"]]))
 STATES_TRACE = {"a": (["good", "film"], np.zeros((2, 2)))}
-case("rnn_course.diagrams.plot_state_traces",
+case("rnn_course.plotting.plot_state_traces",
      {"traces": STATES_TRACE, "state_names": ["h1", "h2"]},
      traces=st.one_of(JUNK, st.just({}), bad_array((2, 2), wrong=((3, 2), (2,)),
                                                    empty=((0, 2),)).map(
@@ -836,7 +827,7 @@ case("rnn_course.assign.select_chapters", lambda: {"mds": [_tiny()], "wanted": [
 case("rnn_course.assign.export_chapter", lambda: {"md": _tiny(), "out": _workspace() / "out"},
      md=BAD_MD, out=st.sampled_from([None, 3, b"out", ["out"]]))
 
-# pipelines (valid calls on a few tiny reviews; every bad one is refused before any
+# batching, its model and trainer (valid calls on a few tiny reviews; every bad one is refused before any
 # dataset is built or model trained)
 LENGTHS = np.array([3, 5, 8, 12, 20, 30])
 SIX_REVIEWS = [list(range(1, n + 1)) for n in (3, 5, 8, 2, 6, 4)]
@@ -848,41 +839,41 @@ BAD_SEQUENCES = st.one_of(BAD_REVIEWS, st.sampled_from([
     [[1, 2], [1.5, 2.0]], [[1, np.nan]], [["a", "b"]], [[1, -2]], [[[1, 2]]], [[1, 2], 3]]))
 BAD_BOUNDARIES = st.sampled_from([
     "64", 64, [1.5], [np.nan], [0], [-8], [3, 2], [2, 2], np.array([2]), [True], ["8"], [None]])
-case("rnn_course.pipelines.length_cut", {"sequences": LENGTHS}, sequences=BAD_LENGTHS,
+case("rnn_course.batching.length_cut", {"sequences": LENGTHS}, sequences=BAD_LENGTHS,
      coverage=bad_real(0, 1, low_ok=False), multiple=COUNT)
-case("rnn_course.pipelines.bucket_batches",
+case("rnn_course.batching.bucket_batches",
      {"lengths": LENGTHS, "boundaries": [8, 16], "batch_size": 2},
      lengths=BAD_LENGTHS, boundaries=st.one_of(BAD_BOUNDARIES, st.none()), batch_size=COUNT,
      rng=st.sampled_from([3, "seed", object(), np.random.RandomState(0)]))
-case("rnn_course.pipelines.padding_share",
+case("rnn_course.batching.padding_share",
      {"lengths": LENGTHS, "maxlen": 16, "batch_size": 2, "boundaries": [8, 12]},
      lengths=BAD_LENGTHS, maxlen=COUNT, batch_size=COUNT, boundaries=BAD_BOUNDARIES,
      seed=bad_int(minimum=0))
-case("rnn_course.pipelines.bucketed_dataset",
+case("rnn_course.batching.bucketed_dataset",
      {"sequences": SIX_REVIEWS, "labels": SIX_LABELS, "maxlen": 8, "batch_size": 2},
      sequences=BAD_SEQUENCES, labels=bad_labels(), maxlen=COUNT, batch_size=COUNT,
      boundaries=BAD_BOUNDARIES, shuffle=st.sampled_from(["yes", None, 1, 0.5]),
      seed=bad_int(minimum=0), padding=st.sampled_from(["middle", "", "POST", 3, None, ["post"]]),
      pad_to_boundary=st.sampled_from(["yes", None, 2]))
-case("rnn_course.pipelines.build_fast_classifier",
+case("rnn_course.models.build_fast_classifier",
      {"cell": "gru", "num_words": 50, "embedding_dim": 2, "units": 2},
      cell=st.sampled_from(["rnn", "LSTM", 3, None]), mask=st.sampled_from(["yes", None, 1]),
      jit_compile=st.sampled_from(["auto", None, 1]), num_words=COUNT, units=COUNT,
      # build_fast_classifier sets these itself: passing one is refused
      maxlen=st.sampled_from([8, None]), mask_zero=st.just(True), compile=st.just(True))
-case("rnn_course.pipelines.cudnn_problems", lambda: {"model": _tiny_model()},
+case("rnn_course.models.cudnn_problems", lambda: {"model": _tiny_model()},
      model=st.one_of(JUNK, st.sampled_from(["model", [1, 2]])))
-case("rnn_course.pipelines.steady_seconds", {"epoch_seconds": [9.0, 2.0, 3.0]},
+case("rnn_course.training.steady_seconds", {"epoch_seconds": [9.0, 2.0, 3.0]},
      epoch_seconds=st.sampled_from([[], None, "1.0", 3.0, (), [np.nan], [1.0, np.inf], ["a"],
                                     [[1.0]], [-1.0], [True], np.array([1.0, 2.0]), [2j]]))
-case("rnn_course.pipelines.train_with_recipe",
+case("rnn_course.training.train_with_recipe",
      {"recipe": "seeds", "cell": "simple_rnn", "x_train": SIX_REVIEWS, "y_train": SIX_LABELS,
       "x_val": SIX_REVIEWS, "y_val": SIX_LABELS, "epochs": 1},
      recipe=st.sampled_from(["slow", "", "SEEDS", 3, None, ["seeds"]]),
      cell=st.sampled_from(["rnn", "LSTM", 3, None, ["gru"]]), x_train=BAD_SEQUENCES,
      y_train=bad_labels(), x_val=BAD_SEQUENCES, y_val=bad_labels(), epochs=COUNT,
      seed=bad_int(minimum=0), batch_size=bad_int(none_ok=True))
-case("rnn_course.pipelines.plot_padding",
+case("rnn_course.batching.plot_padding",
      {"lengths": LENGTHS, "maxlen": 16, "batch_size": 2, "boundaries": [8, 12], "rows": 4},
      lengths=BAD_LENGTHS, maxlen=COUNT, batch_size=COUNT, boundaries=BAD_BOUNDARIES,
      rows=COUNT, seed=bad_int(minimum=0))
@@ -934,9 +925,9 @@ def test_the_enumeration_finds_what_it_must():
     """The walk sees functions, classes and sub-packages, and skips private names."""
     public = public_callables()
     assert "rnn_course.numpy_nets.simple.rnn_forward" in public
-    assert "rnn_course.experiments.TrainingRecord" in public  # classes count
+    assert "rnn_course.training.TrainingRecord" in public  # classes count
     assert "rnn_course.data.imdb.load_imdb" in public  # sub-packages are walked
-    assert "rnn_course.experiments.plot_curves" not in public  # imported, not defined there
+    assert "rnn_course.training.plot_curves" not in public  # imported, not defined there
     assert "rnn_course.checks.check_rnn_forward" in public  # exempt as a family, still found
     assert not any(_is_private(name.rsplit(".", 1)[0]) or name.rsplit(".", 1)[1].startswith("_")
                    for name in public)

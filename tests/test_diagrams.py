@@ -16,9 +16,8 @@ from rnn_course.diagrams import (
     draw_sequence_families,
     draw_unrolled_rnn,
     plot_one_hot_sequences,
-    plot_state_traces,
 )
-from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME
+from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME, plot_state_traces
 
 
 @pytest.fixture(autouse=True)

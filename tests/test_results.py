@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course.experiments import accuracy_interval
+from rnn_course.training import accuracy_interval
 
 
 def glued(site: Path, chapter: str) -> dict[str, object]:

@@ -16,15 +16,8 @@ from rnn_course.data.imdb import KERAS_FILTERS
 from rnn_course.models import build_text_classifier
 from rnn_course.notebook import set_seed
 from rnn_course.plotting import OKABE_ITO
-from rnn_course.sentiment import (
-    SentimentPrediction,
-    SentimentTable,
-    encode_texts,
-    plot_review_lengths,
-    predict_sentiment,
-    review_lengths,
-    truncation_loss,
-)
+from rnn_course.sentiment import SentimentPrediction, SentimentTable, predict_sentiment
+from rnn_course.text import encode_texts, plot_review_lengths, review_lengths, truncation_loss
 
 NUM_WORDS = 20
 MAXLEN = 8

@@ -1625,7 +1625,7 @@ def check_length_cut(answer: Any, verbose: bool = True) -> bool:
 
     The right cut is the shortest length ``L`` such that at least ``coverage``
     of the reviews have at most ``L`` ids: ``length_cut(lengths, coverage,
-    multiple=1)`` of :mod:`rnn_course.pipelines`.
+    multiple=1)`` of :mod:`rnn_course.batching`.
 
     Args:
         answer: The student's function; ``lengths`` is an int array of review
@@ -1635,7 +1635,7 @@ def check_length_cut(answer: Any, verbose: bool = True) -> bool:
     Returns:
         ``True`` when every case gives the right cut.
     """
-    from rnn_course.pipelines import length_cut
+    from rnn_course.batching import length_cut
 
     for lengths, coverage in _length_cut_cases():
         expected = length_cut(lengths, coverage, multiple=1)

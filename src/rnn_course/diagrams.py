@@ -8,8 +8,6 @@
   (Chapter 2).
 - :func:`plot_one_hot_sequences`: sentences as one-hot rows, and the bag of
   words that sums the rows and forgets their order (Chapter 1).
-- :func:`plot_state_traces`: the state of a recurrent computation after each
-  word of one or more sentences (Chapter 1).
 
 Every function returns a :class:`matplotlib.figure.Figure` and never calls
 ``plt.show()``. Colours come from the Okabe-Ito palette of
@@ -22,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,7 +31,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.path import Path
 
 from rnn_course import _validate
-from rnn_course.plotting import OKABE_ITO, OKABE_ITO_BY_NAME
+from rnn_course.plotting import OKABE_ITO_BY_NAME
 
 __all__ = [
     "FAMILY_DIAGRAMS",
@@ -42,7 +39,6 @@ __all__ = [
     "draw_sequence_families",
     "draw_unrolled_rnn",
     "plot_one_hot_sequences",
-    "plot_state_traces",
 ]
 
 #: Fill colours of the three kinds of boxes, and of the encoder's summary.
@@ -332,18 +328,6 @@ def draw_unrolled_rnn(steps: int = 3) -> Figure:
     return fig
 
 
-def _check_words(label: str, words: Any) -> list[str]:
-    """``words`` as a list of strings; ``label`` names the argument in messages."""
-    if isinstance(words, str) or not isinstance(words, Sequence):
-        raise TypeError(
-            f"{label}: give the words as a list of strings, got {type(words).__name__}."
-        )
-    words = list(words)
-    if not words or not all(isinstance(w, str) for w in words):
-        raise ValueError(f"{label}: need a non-empty list of word strings.")
-    return words
-
-
 def plot_one_hot_sequences(
     sentences: Mapping[str, Sequence[str]], vocabulary: Sequence[str]
 ) -> Figure:
@@ -368,13 +352,13 @@ def plot_one_hot_sequences(
     """
     if not isinstance(sentences, Mapping) or not sentences:
         raise ValueError("sentences must be a non-empty dict {title: list of words}.")
-    vocab = _check_words("vocabulary", vocabulary)
+    vocab = _validate.strings("vocabulary", vocabulary)
     if len(set(vocab)) != len(vocab):
         raise ValueError("vocabulary holds a word twice.")
     column = {word: j for j, word in enumerate(vocab)}
     panels = {}
     for title, words in sentences.items():
-        words = _check_words(f"sentences[{title!r}]", words)
+        words = _validate.strings(f"sentences[{title!r}]", words)
         missing = sorted(set(words) - set(column))
         if missing:
             raise ValueError(f"sentences[{title!r}]: words not in the vocabulary: {missing}.")
@@ -420,67 +404,3 @@ def plot_one_hot_sequences(
     return fig
 
 
-def plot_state_traces(
-    traces: Mapping[str, tuple[Sequence[str], Any]],
-    state_names: Sequence[str],
-    ylabel: str = "state after the word",
-) -> Figure:
-    """The state of a recurrent computation after each word, one panel per sentence.
-
-    Each state component is drawn as a step line: the value after word ``t``
-    holds until the next word changes it.
-
-    Args:
-        traces: ``{title: (words, states)}`` where ``states`` is an array
-            ``(len(words), len(state_names))``: row ``t`` is the state after
-            reading word ``t``.
-        state_names: A name for each component of the state (the legend).
-        ylabel: Label of the vertical axes.
-
-    Returns:
-        The figure (not shown; it displays under the notebook cell).
-
-    Raises:
-        TypeError: Words are not strings or states not numbers.
-        ValueError: No traces, or states whose shape does not match the words
-            and ``state_names``.
-    """
-    if not isinstance(traces, Mapping) or not traces:
-        raise ValueError("traces must be a non-empty dict {title: (words, states)}.")
-    names = _check_words("state_names", state_names)
-    ylabel = _validate.text("ylabel", ylabel)
-    checked = []
-    for title, pair in traces.items():
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise TypeError(f"traces[{title!r}] must be a pair (words, states).")
-        words = _check_words(f"traces[{title!r}] words", pair[0])
-        states = _validate.real_array(f"traces[{title!r}] states", pair[1])
-        if states.ndim == 1 and len(names) == 1:
-            states = states[:, None]
-        if states.shape != (len(words), len(names)) or not np.all(np.isfinite(states)):
-            raise ValueError(
-                f"traces[{title!r}]: states of shape {states.shape} must be finite and "
-                f"(words, state_names) = ({len(words)}, {len(names)})."
-            )
-        checked.append((str(title), words, states.astype(float)))
-
-    longest = max(len(words) for _, words, _ in checked)
-    fig, axes = plt.subplots(len(checked), 1, figsize=(max(6.0, 0.75 * longest + 1.5),
-                                                       2.5 * len(checked) + 0.4),
-                             layout="constrained", squeeze=False, sharey=True)
-    styles = ("-", "--", "-.", ":")
-    markers = ("o", "s", "^", "D")
-    for ax, (title, words, states) in zip(axes[:, 0], checked):
-        steps = np.arange(1, len(words) + 1)
-        for k, name in enumerate(names):
-            ax.plot(steps, states[:, k], color=OKABE_ITO[k % (len(OKABE_ITO) - 1)],
-                    linestyle=styles[k % len(styles)], marker=markers[k % len(markers)],
-                    label=name, linewidth=2, markersize=6, drawstyle="steps-post")
-        ax.axhline(0, color="0.5", linewidth=0.8)
-        ax.set_xticks(steps, words)
-        ax.set_xlim(0.5, longest + 0.5)
-        ax.set_title(title, fontsize=11)
-        ax.set_ylabel(ylabel)
-        ax.grid(True, alpha=0.3)
-    axes[0, 0].legend(loc="best")
-    return fig

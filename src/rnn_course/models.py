@@ -232,3 +232,88 @@ def build_conv1d_text_classifier(
     if compile:
         _compile_for_sentiment(model, learning_rate)
     return model
+
+
+def build_fast_classifier(cell: str = "simple_rnn", mask: bool = True, jit_compile: bool = False,
+                          **kwargs):
+    """The course's text classifier, built to read per-batch padded reviews.
+
+    The same model as :func:`rnn_course.models.build_text_classifier` (same
+    layers, same RMSprop recipe) for any length (``maxlen=None``), so one
+    model serves every batch of :func:`bucketed_dataset`; with ``mask`` its
+    embedding has ``mask_zero=True`` and the recurrent layer skips the
+    padding.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        mask: Skip the id 0 (``Embedding(mask_zero=True)``); needed when the
+            padding comes after the text.
+        jit_compile: Compile the training step with XLA. Off by default: XLA
+            compiles once per batch shape, and length buckets make many
+            shapes; on a GPU a cuDNN layer cannot be compiled by XLA anyway
+            (Keras turns it off).
+        **kwargs: Any other argument of ``build_text_classifier`` but
+            ``maxlen``, ``mask_zero`` and ``compile``.
+
+    Returns:
+        A compiled ``keras.Model`` mapping ids ``(batch, length)``, any
+        length, to probabilities ``(batch, 1)``.
+    """
+    for name in ("maxlen", "mask_zero", "compile"):
+        if name in kwargs:
+            raise TypeError(f"build_fast_classifier sets {name} itself; do not pass it.")
+    if not isinstance(mask, bool):
+        raise TypeError(f"mask must be True or False, got {mask!r}.")
+    if not isinstance(jit_compile, bool):
+        raise TypeError(f"jit_compile must be True or False, got {jit_compile!r}.")
+    model = build_text_classifier(cell, maxlen=None, mask_zero=mask, **kwargs)
+    # build_text_classifier compiles with Keras's default ("auto": XLA on a
+    # GPU, off on CPU); the setter takes effect when fit builds the step.
+    model.jit_compile = jit_compile
+    return model
+
+
+def cudnn_problems(model) -> list[str]:
+    """Why the recurrent layers of ``model`` could not run on the fused cuDNN kernel.
+
+    Keras runs an ``LSTM`` or ``GRU`` layer on a GPU with cuDNN when
+    ``activation`` is tanh, ``recurrent_activation`` sigmoid,
+    ``recurrent_dropout`` 0, ``unroll`` off, ``use_bias`` on, ``use_cudnn``
+    not ``False``, and for a GRU ``reset_after`` on; a mask must moreover be
+    strictly right-padded (zeros after the text), which only the data can
+    tell. A ``SimpleRNN`` has no cuDNN kernel at all.
+
+    Args:
+        model: A Keras model (or layer).
+
+    Returns:
+        One line per problem, naming the layer (an empty list: every
+        recurrent layer qualifies).
+    """
+    import keras
+
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(f"model must be a Keras model or layer, got {type(model).__name__}.")
+    layers = model._flatten_layers(include_self=True)
+    problems = []
+    tanh, sigmoid = keras.activations.tanh, keras.activations.sigmoid
+    for layer in layers:
+        if isinstance(layer, keras.layers.SimpleRNN):
+            problems.append(f"{layer.name}: a SimpleRNN has no cuDNN kernel")
+            continue
+        if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+            continue
+        cell = layer.cell
+        checks = [
+            (cell.activation is tanh, "activation must be tanh"),
+            (cell.recurrent_activation is sigmoid, "recurrent_activation must be sigmoid"),
+            (not cell.recurrent_dropout,
+             f"recurrent_dropout must be 0, not {cell.recurrent_dropout}"),
+            (not layer.unroll, "unroll must be False"),
+            (cell.use_bias, "use_bias must be True"),
+            (layer.use_cudnn is not False, "use_cudnn=False turns cuDNN off"),
+        ]
+        if isinstance(layer, keras.layers.GRU):
+            checks.append((cell.reset_after, "reset_after must be True"))
+        problems += [f"{layer.name}: {why}" for ok, why in checks if not ok]
+    return problems

@@ -1,4 +1,4 @@
-"""Figures for the course: training curves and hidden-state histograms.
+"""Figures of data: training curves, and hidden states over time and in histograms.
 
 Every helper returns a :class:`matplotlib.figure.Figure` and never calls
 ``plt.show()``: in a notebook the figure appears under the cell that made it,
@@ -27,6 +27,7 @@ __all__ = [
     "plot_curves",
     "plot_history",
     "plot_state_histograms",
+    "plot_state_traces",
 ]
 
 #: The Okabe-Ito colour-blind-safe palette, in the order the course uses it
@@ -312,4 +313,70 @@ def plot_curves(
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend()
+    return fig
+
+
+def plot_state_traces(
+    traces: Mapping[str, tuple[Sequence[str], Any]],
+    state_names: Sequence[str],
+    ylabel: str = "state after the word",
+) -> Figure:
+    """The state of a recurrent computation after each word, one panel per sentence.
+
+    Each state component is drawn as a step line: the value after word ``t``
+    holds until the next word changes it.
+
+    Args:
+        traces: ``{title: (words, states)}`` where ``states`` is an array
+            ``(len(words), len(state_names))``: row ``t`` is the state after
+            reading word ``t``.
+        state_names: A name for each component of the state (the legend).
+        ylabel: Label of the vertical axes.
+
+    Returns:
+        The figure (not shown; it displays under the notebook cell).
+
+    Raises:
+        TypeError: Words are not strings or states not numbers.
+        ValueError: No traces, or states whose shape does not match the words
+            and ``state_names``.
+    """
+    if not isinstance(traces, Mapping) or not traces:
+        raise ValueError("traces must be a non-empty dict {title: (words, states)}.")
+    names = _validate.strings("state_names", state_names)
+    ylabel = _validate.text("ylabel", ylabel)
+    checked = []
+    for title, pair in traces.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"traces[{title!r}] must be a pair (words, states).")
+        words = _validate.strings(f"traces[{title!r}] words", pair[0])
+        states = _validate.real_array(f"traces[{title!r}] states", pair[1])
+        if states.ndim == 1 and len(names) == 1:
+            states = states[:, None]
+        if states.shape != (len(words), len(names)) or not np.all(np.isfinite(states)):
+            raise ValueError(
+                f"traces[{title!r}]: states of shape {states.shape} must be finite and "
+                f"(words, state_names) = ({len(words)}, {len(names)})."
+            )
+        checked.append((str(title), words, states.astype(float)))
+
+    longest = max(len(words) for _, words, _ in checked)
+    fig, axes = plt.subplots(len(checked), 1, figsize=(max(6.0, 0.75 * longest + 1.5),
+                                                       2.5 * len(checked) + 0.4),
+                             layout="constrained", squeeze=False, sharey=True)
+    styles = ("-", "--", "-.", ":")
+    markers = ("o", "s", "^", "D")
+    for ax, (title, words, states) in zip(axes[:, 0], checked):
+        steps = np.arange(1, len(words) + 1)
+        for k, name in enumerate(names):
+            ax.plot(steps, states[:, k], color=OKABE_ITO[k % (len(OKABE_ITO) - 1)],
+                    linestyle=styles[k % len(styles)], marker=markers[k % len(markers)],
+                    label=name, linewidth=2, markersize=6, drawstyle="steps-post")
+        ax.axhline(0, color="0.5", linewidth=0.8)
+        ax.set_xticks(steps, words)
+        ax.set_xlim(0.5, longest + 0.5)
+        ax.set_title(title, fontsize=11)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+    axes[0, 0].legend(loc="best")
     return fig

@@ -1,14 +1,8 @@
-"""Helpers for Chapter 6: inspecting IMDB reviews and asking a model about new ones.
+"""Asking a model trained on IMDB about new texts (Chapter 6).
 
-- :func:`truncation_loss` measures what ``keras.utils.pad_sequences(...,
-  maxlen=...)`` throws away: the share of reviews cut and the share of word
-  ids lost.
-- :func:`plot_review_lengths` draws the histogram of review lengths with the
-  cut-off marked.
-- :func:`encode_texts` turns new sentences into the padded array a model
-  trained on IMDB expects (:func:`rnn_course.data.encode_review`, then
-  ``pad_sequences``), and :func:`predict_sentiment` asks the model about
-  them, returning a table of probabilities and labels.
+:func:`predict_sentiment` encodes new sentences as the model's training data
+was encoded (:func:`rnn_course.text.encode_texts`), asks the model about
+them and returns a table of probabilities and labels.
 
 Example::
 
@@ -23,31 +17,22 @@ Example::
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from rnn_course import _validate
-from rnn_course.data.imdb import encode_review
-from rnn_course.plotting import OKABE_ITO
+from rnn_course.text import _as_text_list, encode_texts
 
 __all__ = [
     "SentimentPrediction",
     "SentimentTable",
-    "TruncationLoss",
-    "encode_texts",
-    "plot_review_lengths",
     "predict_sentiment",
-    "review_lengths",
-    "truncation_loss",
 ]
 
 
 # --------------------------------------------------------------------------
 # Argument checks
-
 
 
 def _threshold(value: Any) -> float:
@@ -58,137 +43,6 @@ def _threshold(value: Any) -> float:
 
 # --------------------------------------------------------------------------
 # Review lengths and truncation
-
-
-def review_lengths(sequences: Iterable[Sequence[int]]) -> np.ndarray:
-    """Number of ids in each review (the start id counts as one), as an int array.
-
-    Args:
-        sequences: Reviews as lists of ids, like ``x_train`` of
-            :func:`rnn_course.data.load_imdb`.
-
-    Returns:
-        An int64 array with one length per review.
-    """
-    if isinstance(sequences, (str, bytes, Mapping)) or not isinstance(sequences, Iterable):
-        raise TypeError(
-            f"sequences must be a list of reviews (lists of ids), got {type(sequences).__name__}."
-        )
-    lengths = []
-    for review in sequences:
-        if isinstance(review, (str, bytes)):  # a text has a len() too, counted in letters
-            raise TypeError("sequences must hold reviews as lists of ids, got a string: "
-                            "encode the texts first.")
-        if not hasattr(review, "__len__"):
-            raise TypeError("sequences must be a list of reviews, each a list of ids.")
-        lengths.append(len(review))
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if lengths.size == 0:
-        raise ValueError("sequences is empty: pass at least one review.")
-    return lengths
-
-
-class TruncationLoss(NamedTuple):
-    """What cutting every review to ``maxlen`` ids loses.
-
-    Attributes:
-        maxlen: The cut-off.
-        reviews: Number of reviews.
-        reviews_cut: Reviews longer than ``maxlen``.
-        ids: Ids in all the reviews together.
-        ids_lost: Ids beyond ``maxlen``, which ``pad_sequences`` drops.
-    """
-
-    maxlen: int
-    reviews: int
-    reviews_cut: int
-    ids: int
-    ids_lost: int
-
-    @property
-    def share_cut(self) -> float:
-        """Fraction of the reviews that lose ids (0 to 1)."""
-        return self.reviews_cut / self.reviews
-
-    @property
-    def share_lost(self) -> float:
-        """Fraction of all ids that are dropped (0 to 1)."""
-        return self.ids_lost / self.ids
-
-
-def truncation_loss(sequences: Iterable[Sequence[int]], maxlen: int) -> TruncationLoss:
-    """Measure what ``pad_sequences(sequences, maxlen=maxlen)`` throws away.
-
-    A review of ``n > maxlen`` ids loses ``n - maxlen`` of them (its first
-    ones with the default ``truncating="pre"``, its last ones with
-    ``"post"``: the count is the same).
-
-    Args:
-        sequences: Reviews as lists of ids.
-        maxlen: The length every review is cut (or padded) to.
-
-    Returns:
-        A :class:`TruncationLoss`; ``.share_cut`` and ``.share_lost`` are the
-        two fractions.
-    """
-    maxlen = _validate.positive_int("maxlen", maxlen)
-    lengths = review_lengths(sequences)
-    excess = np.maximum(lengths - maxlen, 0)
-    return TruncationLoss(
-        maxlen=maxlen,
-        reviews=int(lengths.size),
-        reviews_cut=int(np.count_nonzero(excess)),
-        ids=int(lengths.sum()),
-        ids_lost=int(excess.sum()),
-    )
-
-
-def plot_review_lengths(
-    sequences: Iterable[Sequence[int]],
-    maxlen: int,
-    bins: int = 60,
-    title: str = "Length of the training reviews",
-) -> Figure:
-    """Histogram of review lengths with the cut-off ``maxlen`` marked.
-
-    The reviews longer than ``maxlen`` are drawn in a second colour and
-    hatched, and the legend gives their share.
-
-    Args:
-        sequences: Reviews as lists of ids.
-        maxlen: The cut-off, drawn as a dashed vertical line.
-        bins: Number of bins between 0 and the longest review.
-        title: Title of the axes.
-
-    Returns:
-        The figure (not shown; it displays under the notebook cell).
-    """
-    maxlen = _validate.positive_int("maxlen", maxlen)
-    bins = _validate.positive_int("bins", bins)
-    title = _validate.text("title", title)
-    lengths = review_lengths(sequences)
-    cut = lengths > maxlen
-    share_cut = float(np.mean(cut))
-
-    import matplotlib.pyplot as plt
-
-    edges = np.linspace(0, max(int(lengths.max()), maxlen) + 1, bins + 1)
-    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-    ax.hist(lengths[~cut], bins=edges, color=OKABE_ITO[0], edgecolor="white", linewidth=0.5,
-            label=f"kept whole ({1 - share_cut:.0%})")
-    ax.hist(lengths[cut], bins=edges, color=OKABE_ITO[1], edgecolor="white", linewidth=0.5,
-            hatch="//", label=f"cut to {maxlen} ids ({share_cut:.0%})")
-    ax.axvline(maxlen, color=OKABE_ITO[-1], linestyle="--", linewidth=1.5,
-               label=f"maxlen = {maxlen}")
-    ax.axvline(float(np.median(lengths)), color=OKABE_ITO[2], linestyle=":", linewidth=2,
-               label=f"median = {np.median(lengths):.0f}")
-    ax.set_xlabel("review length (word ids, start id included)")
-    ax.set_ylabel("number of reviews")
-    ax.set_title(title)
-    ax.set_xlim(0, edges[-1])
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    return fig
 
 
 # --------------------------------------------------------------------------
@@ -235,80 +89,6 @@ class SentimentTable(list):
     def labels(self) -> list[str]:
         """The labels, one per text."""
         return [row.label for row in self]
-
-
-def _as_text_list(texts: Any) -> list[str]:
-    """One string or a list of strings, checked: a list of strings."""
-    if isinstance(texts, str):
-        return [texts]
-    if isinstance(texts, (bytes, bytearray)):
-        raise TypeError("texts must be a string or a list of strings, got bytes: decode them first.")
-    if isinstance(texts, Mapping) or not isinstance(texts, Iterable):
-        raise TypeError(
-            f"texts must be a string or a list of strings, got {type(texts).__name__}."
-        )
-    items = list(texts)
-    if not items:
-        raise ValueError("texts is empty: pass at least one text.")
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise TypeError(f"texts[{i}] must be a string, got {type(item).__name__}: {item!r:.40}.")
-    return items
-
-
-def encode_texts(
-    texts: str | Sequence[str],
-    word_index: Mapping[str, int],
-    num_words: int | None = 10000,
-    maxlen: int | None = 500,
-) -> np.ndarray:
-    """Encode new texts exactly as the IMDB training reviews were encoded and padded.
-
-    Each text goes through :func:`rnn_course.data.encode_review` (lower-case,
-    punctuation stripped, start id 1, unknown words id 2, word ids = rank + 3,
-    ids not below ``num_words`` become 2), then all of them through
-    ``keras.utils.pad_sequences(..., maxlen=maxlen)`` with its defaults:
-    short texts get zeros *before* them, long texts keep their *last*
-    ``maxlen`` ids (``truncating="pre"``), as the training reviews did.
-
-    Args:
-        texts: One string (treated as a list of one) or a list of strings.
-        word_index: The word index of the data the model was trained on
-            (:func:`rnn_course.data.imdb_word_index`).
-        num_words: The ``num_words`` the data was loaded with.
-        maxlen: The length the training reviews were padded to; ``None`` pads
-            to the longest text and cuts nothing.
-
-    Returns:
-        An int32 array ``(len(texts), maxlen)``.
-
-    Raises:
-        TypeError: ``texts`` is not a string or a list of strings (the
-            message names the first bad item).
-        ValueError: ``texts`` is empty, or one of them has no words (the
-            message names which one).
-    """
-    items = _as_text_list(texts)
-    if num_words is not None:
-        num_words = _validate.positive_int("num_words", num_words)
-    if maxlen is not None:
-        maxlen = _validate.positive_int("maxlen", maxlen)
-    if not isinstance(word_index, Mapping):
-        raise TypeError(
-            f"word_index must be a dict of word -> rank, got {type(word_index).__name__}."
-        )
-    encoded = []
-    for i, text in enumerate(items):
-        try:
-            encoded.append(encode_review(text, word_index, num_words=num_words))
-        except ValueError:
-            # The arguments are checked above: only the text itself can be at fault.
-            raise ValueError(
-                f"texts[{i}] has no words to encode ({text[:40]!r}): pass a non-empty review."
-            ) from None
-    import keras
-
-    return keras.utils.pad_sequences(encoded, maxlen=maxlen, dtype="int32")
 
 
 def predict_sentiment(

@@ -1,4 +1,20 @@
-"""A dozen labelled toy reviews, and a look at the word vectors a model learns.
+"""From words to ids: toy reviews, word vectors, review lengths, new texts.
+
+Every helper that turns text into the ids a model reads, or looks at what
+that encoding keeps, lives here:
+
+- :func:`toy_reviews`, :func:`standardize`, :func:`word_sentiment` and
+  :func:`plot_word_vectors`: Chapter 5's first ``Embedding`` layer.
+- :func:`review_lengths`, :func:`truncation_loss` and
+  :func:`plot_review_lengths`: what a cut at ``maxlen`` throws away
+  (Chapter 6).
+- :func:`encode_texts`: new sentences as the padded array a model trained
+  on IMDB expects (:func:`rnn_course.data.encode_review`, then
+  ``pad_sequences``).
+
+IMDB's own id format (start id, unknown id, rank + 3) belongs to the
+dataset: :func:`rnn_course.data.encode_review` and
+:func:`rnn_course.data.decode_review` live with its loader.
 
 Chapter 5 trains its first ``Embedding`` layer on :func:`toy_reviews`: twelve
 short movie reviews, six positive and six negative, that share most of their
@@ -20,21 +36,27 @@ from __future__ import annotations
 import numbers
 import string
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
 from rnn_course import _validate
+from rnn_course.data.imdb import encode_review
 from rnn_course.plotting import OKABE_ITO
 
 __all__ = [
     "SENTIMENT_GROUPS",
     "TOY_REVIEWS",
+    "TruncationLoss",
+    "encode_texts",
+    "plot_review_lengths",
     "plot_word_vectors",
+    "review_lengths",
     "standardize",
     "toy_reviews",
+    "truncation_loss",
     "word_sentiment",
 ]
 
@@ -215,3 +237,208 @@ def plot_word_vectors(
     ax.grid(True, alpha=0.3)
     ax.legend()
     return fig
+
+
+def review_lengths(sequences: Iterable[Sequence[int]]) -> np.ndarray:
+    """Number of ids in each review (the start id counts as one), as an int array.
+
+    Args:
+        sequences: Reviews as lists of ids, like ``x_train`` of
+            :func:`rnn_course.data.load_imdb`.
+
+    Returns:
+        An int64 array with one length per review.
+    """
+    if isinstance(sequences, (str, bytes, Mapping)) or not isinstance(sequences, Iterable):
+        raise TypeError(
+            f"sequences must be a list of reviews (lists of ids), got {type(sequences).__name__}."
+        )
+    lengths = []
+    for review in sequences:
+        if isinstance(review, (str, bytes)):  # a text has a len() too, counted in letters
+            raise TypeError("sequences must hold reviews as lists of ids, got a string: "
+                            "encode the texts first.")
+        if not hasattr(review, "__len__"):
+            raise TypeError("sequences must be a list of reviews, each a list of ids.")
+        lengths.append(len(review))
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if lengths.size == 0:
+        raise ValueError("sequences is empty: pass at least one review.")
+    return lengths
+
+
+class TruncationLoss(NamedTuple):
+    """What cutting every review to ``maxlen`` ids loses.
+
+    Attributes:
+        maxlen: The cut-off.
+        reviews: Number of reviews.
+        reviews_cut: Reviews longer than ``maxlen``.
+        ids: Ids in all the reviews together.
+        ids_lost: Ids beyond ``maxlen``, which ``pad_sequences`` drops.
+    """
+
+    maxlen: int
+    reviews: int
+    reviews_cut: int
+    ids: int
+    ids_lost: int
+
+    @property
+    def share_cut(self) -> float:
+        """Fraction of the reviews that lose ids (0 to 1)."""
+        return self.reviews_cut / self.reviews
+
+    @property
+    def share_lost(self) -> float:
+        """Fraction of all ids that are dropped (0 to 1)."""
+        return self.ids_lost / self.ids
+
+
+def truncation_loss(sequences: Iterable[Sequence[int]], maxlen: int) -> TruncationLoss:
+    """Measure what ``pad_sequences(sequences, maxlen=maxlen)`` throws away.
+
+    A review of ``n > maxlen`` ids loses ``n - maxlen`` of them (its first
+    ones with the default ``truncating="pre"``, its last ones with
+    ``"post"``: the count is the same).
+
+    Args:
+        sequences: Reviews as lists of ids.
+        maxlen: The length every review is cut (or padded) to.
+
+    Returns:
+        A :class:`TruncationLoss`; ``.share_cut`` and ``.share_lost`` are the
+        two fractions.
+    """
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    lengths = review_lengths(sequences)
+    excess = np.maximum(lengths - maxlen, 0)
+    return TruncationLoss(
+        maxlen=maxlen,
+        reviews=int(lengths.size),
+        reviews_cut=int(np.count_nonzero(excess)),
+        ids=int(lengths.sum()),
+        ids_lost=int(excess.sum()),
+    )
+
+
+def plot_review_lengths(
+    sequences: Iterable[Sequence[int]],
+    maxlen: int,
+    bins: int = 60,
+    title: str = "Length of the training reviews",
+) -> Figure:
+    """Histogram of review lengths with the cut-off ``maxlen`` marked.
+
+    The reviews longer than ``maxlen`` are drawn in a second colour and
+    hatched, and the legend gives their share.
+
+    Args:
+        sequences: Reviews as lists of ids.
+        maxlen: The cut-off, drawn as a dashed vertical line.
+        bins: Number of bins between 0 and the longest review.
+        title: Title of the axes.
+
+    Returns:
+        The figure (not shown; it displays under the notebook cell).
+    """
+    maxlen = _validate.positive_int("maxlen", maxlen)
+    bins = _validate.positive_int("bins", bins)
+    title = _validate.text("title", title)
+    lengths = review_lengths(sequences)
+    cut = lengths > maxlen
+    share_cut = float(np.mean(cut))
+
+    import matplotlib.pyplot as plt
+
+    edges = np.linspace(0, max(int(lengths.max()), maxlen) + 1, bins + 1)
+    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    ax.hist(lengths[~cut], bins=edges, color=OKABE_ITO[0], edgecolor="white", linewidth=0.5,
+            label=f"kept whole ({1 - share_cut:.0%})")
+    ax.hist(lengths[cut], bins=edges, color=OKABE_ITO[1], edgecolor="white", linewidth=0.5,
+            hatch="//", label=f"cut to {maxlen} ids ({share_cut:.0%})")
+    ax.axvline(maxlen, color=OKABE_ITO[-1], linestyle="--", linewidth=1.5,
+               label=f"maxlen = {maxlen}")
+    ax.axvline(float(np.median(lengths)), color=OKABE_ITO[2], linestyle=":", linewidth=2,
+               label=f"median = {np.median(lengths):.0f}")
+    ax.set_xlabel("review length (word ids, start id included)")
+    ax.set_ylabel("number of reviews")
+    ax.set_title(title)
+    ax.set_xlim(0, edges[-1])
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def _as_text_list(texts: Any) -> list[str]:
+    """One string or a list of strings, checked: a list of strings."""
+    if isinstance(texts, str):
+        return [texts]
+    if isinstance(texts, (bytes, bytearray)):
+        raise TypeError("texts must be a string or a list of strings, got bytes: decode them first.")
+    if isinstance(texts, Mapping) or not isinstance(texts, Iterable):
+        raise TypeError(
+            f"texts must be a string or a list of strings, got {type(texts).__name__}."
+        )
+    items = list(texts)
+    if not items:
+        raise ValueError("texts is empty: pass at least one text.")
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"texts[{i}] must be a string, got {type(item).__name__}: {item!r:.40}.")
+    return items
+
+
+def encode_texts(
+    texts: str | Sequence[str],
+    word_index: Mapping[str, int],
+    num_words: int | None = 10000,
+    maxlen: int | None = 500,
+) -> np.ndarray:
+    """Encode new texts exactly as the IMDB training reviews were encoded and padded.
+
+    Each text goes through :func:`rnn_course.data.encode_review` (lower-case,
+    punctuation stripped, start id 1, unknown words id 2, word ids = rank + 3,
+    ids not below ``num_words`` become 2), then all of them through
+    ``keras.utils.pad_sequences(..., maxlen=maxlen)`` with its defaults:
+    short texts get zeros *before* them, long texts keep their *last*
+    ``maxlen`` ids (``truncating="pre"``), as the training reviews did.
+
+    Args:
+        texts: One string (treated as a list of one) or a list of strings.
+        word_index: The word index of the data the model was trained on
+            (:func:`rnn_course.data.imdb_word_index`).
+        num_words: The ``num_words`` the data was loaded with.
+        maxlen: The length the training reviews were padded to; ``None`` pads
+            to the longest text and cuts nothing.
+
+    Returns:
+        An int32 array ``(len(texts), maxlen)``.
+
+    Raises:
+        TypeError: ``texts`` is not a string or a list of strings (the
+            message names the first bad item).
+        ValueError: ``texts`` is empty, or one of them has no words (the
+            message names which one).
+    """
+    items = _as_text_list(texts)
+    if num_words is not None:
+        num_words = _validate.positive_int("num_words", num_words)
+    if maxlen is not None:
+        maxlen = _validate.positive_int("maxlen", maxlen)
+    if not isinstance(word_index, Mapping):
+        raise TypeError(
+            f"word_index must be a dict of word -> rank, got {type(word_index).__name__}."
+        )
+    encoded = []
+    for i, text in enumerate(items):
+        try:
+            encoded.append(encode_review(text, word_index, num_words=num_words))
+        except ValueError:
+            # The arguments are checked above: only the text itself can be at fault.
+            raise ValueError(
+                f"texts[{i}] has no words to encode ({text[:40]!r}): pass a non-empty review."
+            ) from None
+    import keras
+
+    return keras.utils.pad_sequences(encoded, maxlen=maxlen, dtype="int32")

@@ -231,7 +231,7 @@ def set_lstm_params(layer: Any, params: Any) -> None:
         ValueError: The layer is not built or has no bias, or a shape does
             not match the layer's.
     """
-    cell = _require_bias(layer, "LSTM")
+    _require_bias(layer, "LSTM")
     arrays, units, features = _check_gate_params(params, LSTMParams, "lstm_params", _LSTM_GATES)
     _check_layer_size(layer, units, features)
     layer.set_weights([

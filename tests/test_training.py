@@ -1,4 +1,4 @@
-"""rnn_course.experiments (training under one budget, tables, curves) and the
+"""rnn_course.training (training under one budget, tables, curves) and the
 Chapter 8 checker."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rnn_course.checks import check_text_classifier_params
-from rnn_course.experiments import (
+from rnn_course.training import (
     TABLE_COLUMNS,
     EpochTimer,
     TrainingRecord,
@@ -289,7 +289,7 @@ def test_checker_refuses_bad_arguments(kwargs, match):
 
 
 def test_accuracy_interval_is_chapter_6s_formula():
-    from rnn_course.experiments import accuracy_interval
+    from rnn_course.training import accuracy_interval
 
     low, high = accuracy_interval(0.8, 100)
     assert abs(low - (0.8 - 1.96 * 0.04)) < 1e-12 and abs(high - (0.8 + 1.96 * 0.04)) < 1e-12

@@ -1,9 +1,9 @@
-"""Input pipelines that train recurrent text classifiers fast.
+"""Batches of reviews that waste few steps on padding (Appendix A).
 
 A recurrent layer takes one step per time step of its input, padding
-included, and one step costs about the same whatever is in it. The course's
-first recipe (Chapter 6) pads every review to 500 ids, so a review of 150
-words costs 500 steps. The fast recipe of Appendix A removes that waste:
+included, and one step costs about the same whatever is in it. Chapter 6
+pads every review to 500 ids, so a review of 150 words costs 500 steps.
+Appendix A removes that waste:
 
 1. :func:`length_cut` chooses the cut from the length distribution (the
    length that keeps a chosen share of the reviews whole).
@@ -11,15 +11,11 @@ words costs 500 steps. The fast recipe of Appendix A removes that waste:
    batch and pads each batch only to its longest review, in a ``tf.data``
    pipeline that prepares the next batches while the model trains
    (``prefetch``).
-3. :func:`build_fast_classifier` builds the same model with
-   ``Embedding(mask_zero=True)``, so that the padding a batch still has
-   is skipped instead of read.
 
 :func:`padding_share` measures the waste: the share of the steps that read
-padding rather than words. :func:`train_with_recipe` trains the same model
-with Chapter 6's recipe or with this one, and times it (Appendix A and
-``make bench`` both use it); :func:`cudnn_problems` says what keeps a model's
-``LSTM`` and ``GRU`` layers off the fast cuDNN kernel of a GPU.
+padding rather than words; :func:`plot_padding` draws it. The model that
+reads these batches is :func:`rnn_course.models.build_fast_classifier`, and
+:func:`rnn_course.training.train_with_recipe` trains it.
 """
 
 from __future__ import annotations
@@ -32,37 +28,20 @@ from typing import Any
 import numpy as np
 
 from rnn_course import _validate
-from rnn_course.sentiment import review_lengths
+from rnn_course.text import review_lengths
 
 __all__ = [
     "DEFAULT_BOUNDARIES",
-    "FAST_RECIPE",
-    "RECIPES",
-    "SEEDS_RECIPE",
     "bucket_batches",
     "bucketed_dataset",
-    "build_fast_classifier",
-    "cudnn_problems",
     "length_cut",
     "padding_share",
     "plot_padding",
-    "steady_seconds",
-    "train_with_recipe",
 ]
+
 
 #: Bucket edges used when none are given (ids, start id included).
 DEFAULT_BOUNDARIES = (64, 96, 128, 160, 192, 224, 256, 320, 384, 448)
-
-
-# --------------------------------------------------------------------------
-# Argument checks
-
-
-
-def _seed(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise TypeError(f"seed must be a non-negative integer, got {value!r}.")
-    return int(value)
 
 
 def _labels(labels: Any, n: int, name: str = "labels") -> np.ndarray:
@@ -127,10 +106,6 @@ def _boundaries(boundaries: Any, maxlen: int) -> list[int]:
     return [b for b in edges if b < maxlen]
 
 
-# --------------------------------------------------------------------------
-# Choosing the cut
-
-
 def length_cut(sequences: Any, coverage: float = 0.9, multiple: int = 10) -> int:
     """The shortest cut that keeps ``coverage`` of the reviews whole.
 
@@ -159,10 +134,6 @@ def length_cut(sequences: Any, coverage: float = 0.9, multiple: int = 10) -> int
     k = max(math.ceil(coverage * lengths.size - 1e-9), 1)
     cut = int(np.partition(lengths, k - 1)[k - 1])
     return max(multiple * math.ceil(cut / multiple), multiple)
-
-
-# --------------------------------------------------------------------------
-# The waste: padded steps
 
 
 def bucket_batches(lengths: np.ndarray, boundaries: Sequence[int], batch_size: int,
@@ -204,7 +175,7 @@ def padding_share(lengths: Any, maxlen: int, batch_size: int,
 
     Args:
         lengths: Review lengths (ids, start id included) as an int array,
-            e.g. from :func:`rnn_course.sentiment.review_lengths`, or the
+            e.g. from :func:`rnn_course.text.review_lengths`, or the
             reviews themselves.
         maxlen: The cut; longer reviews count as ``maxlen`` ids.
         batch_size: Reviews per batch.
@@ -219,17 +190,13 @@ def padding_share(lengths: Any, maxlen: int, batch_size: int,
     """
     lengths = np.minimum(_lengths(lengths, "lengths"), _validate.positive_int("maxlen", maxlen))
     batch_size = _validate.positive_int("batch_size", batch_size)
-    seed = _seed(seed)
+    seed = _validate.seed("seed", seed)
     if boundaries is None:
         return float(1 - lengths.sum() / (lengths.size * maxlen))
     edges = _boundaries(boundaries, maxlen)
     batches = bucket_batches(lengths, edges, batch_size, np.random.default_rng(seed))
     steps = sum(batch.size * int(lengths[batch].max()) for batch in batches)
     return float(1 - lengths.sum() / steps)
-
-
-# --------------------------------------------------------------------------
-# The pipeline
 
 
 def bucketed_dataset(
@@ -284,7 +251,7 @@ def bucketed_dataset(
 
     maxlen = _validate.positive_int("maxlen", maxlen)
     batch_size = _validate.positive_int("batch_size", batch_size)
-    seed = _seed(seed)
+    seed = _validate.seed("seed", seed)
     if not isinstance(padding, str) or padding not in ("pre", "post"):
         raise ValueError(f"padding must be 'pre' or 'post', got {padding!r:.60}.")
     shuffle = _validate.flag("shuffle", shuffle)
@@ -318,207 +285,6 @@ def bucketed_dataset(
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-# --------------------------------------------------------------------------
-# The model
-
-
-def build_fast_classifier(cell: str = "simple_rnn", mask: bool = True, jit_compile: bool = False,
-                          **kwargs):
-    """The course's text classifier, built to read per-batch padded reviews.
-
-    The same model as :func:`rnn_course.models.build_text_classifier` (same
-    layers, same RMSprop recipe) for any length (``maxlen=None``), so one
-    model serves every batch of :func:`bucketed_dataset`; with ``mask`` its
-    embedding has ``mask_zero=True`` and the recurrent layer skips the
-    padding.
-
-    Args:
-        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
-        mask: Skip the id 0 (``Embedding(mask_zero=True)``); needed when the
-            padding comes after the text.
-        jit_compile: Compile the training step with XLA. Off by default: XLA
-            compiles once per batch shape, and length buckets make many
-            shapes; on a GPU a cuDNN layer cannot be compiled by XLA anyway
-            (Keras turns it off).
-        **kwargs: Any other argument of ``build_text_classifier`` but
-            ``maxlen``, ``mask_zero`` and ``compile``.
-
-    Returns:
-        A compiled ``keras.Model`` mapping ids ``(batch, length)``, any
-        length, to probabilities ``(batch, 1)``.
-    """
-    from rnn_course.models import build_text_classifier
-
-    for name in ("maxlen", "mask_zero", "compile"):
-        if name in kwargs:
-            raise TypeError(f"build_fast_classifier sets {name} itself; do not pass it.")
-    if not isinstance(mask, bool):
-        raise TypeError(f"mask must be True or False, got {mask!r}.")
-    if not isinstance(jit_compile, bool):
-        raise TypeError(f"jit_compile must be True or False, got {jit_compile!r}.")
-    model = build_text_classifier(cell, maxlen=None, mask_zero=mask, **kwargs)
-    # build_text_classifier compiles with Keras's default ("auto": XLA on a
-    # GPU, off on CPU); the setter takes effect when fit builds the step.
-    model.jit_compile = jit_compile
-    return model
-
-
-def cudnn_problems(model) -> list[str]:
-    """Why the recurrent layers of ``model`` could not run on the fused cuDNN kernel.
-
-    Keras runs an ``LSTM`` or ``GRU`` layer on a GPU with cuDNN when
-    ``activation`` is tanh, ``recurrent_activation`` sigmoid,
-    ``recurrent_dropout`` 0, ``unroll`` off, ``use_bias`` on, ``use_cudnn``
-    not ``False``, and for a GRU ``reset_after`` on; a mask must moreover be
-    strictly right-padded (zeros after the text), which only the data can
-    tell. A ``SimpleRNN`` has no cuDNN kernel at all.
-
-    Args:
-        model: A Keras model (or layer).
-
-    Returns:
-        One line per problem, naming the layer (an empty list: every
-        recurrent layer qualifies).
-    """
-    import keras
-
-    if not isinstance(model, keras.layers.Layer):
-        raise TypeError(f"model must be a Keras model or layer, got {type(model).__name__}.")
-    layers = model._flatten_layers(include_self=True)
-    problems = []
-    tanh, sigmoid = keras.activations.tanh, keras.activations.sigmoid
-    for layer in layers:
-        if isinstance(layer, keras.layers.SimpleRNN):
-            problems.append(f"{layer.name}: a SimpleRNN has no cuDNN kernel")
-            continue
-        if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
-            continue
-        cell = layer.cell
-        checks = [
-            (cell.activation is tanh, "activation must be tanh"),
-            (cell.recurrent_activation is sigmoid, "recurrent_activation must be sigmoid"),
-            (not cell.recurrent_dropout,
-             f"recurrent_dropout must be 0, not {cell.recurrent_dropout}"),
-            (not layer.unroll, "unroll must be False"),
-            (cell.use_bias, "use_bias must be True"),
-            (layer.use_cudnn is not False, "use_cudnn=False turns cuDNN off"),
-        ]
-        if isinstance(layer, keras.layers.GRU):
-            checks.append((cell.reset_after, "reset_after must be True"))
-        problems += [f"{layer.name}: {why}" for ok, why in checks if not ok]
-    return problems
-
-
-# --------------------------------------------------------------------------
-# The two recipes, side by side
-
-#: Chapter 6's recipe: every review padded (before its text) or cut to 500
-#: ids, NumPy arrays into ``fit``, batches of 128.
-SEEDS_RECIPE = {"maxlen": 500, "batch_size": 128, "learning_rate": 1e-3}
-#: Appendix A's recipe: a cut that keeps 90 % of the reviews whole, length
-#: buckets padded per batch (after the text) and masked, ``tf.data`` with
-#: prefetch, batches of 256 and, since twice the batch makes half as many
-#: updates per epoch, twice the learning rate.
-FAST_RECIPE = {"coverage": 0.9, "batch_size": 256, "learning_rate": 2e-3}
-RECIPES = {"seeds": SEEDS_RECIPE, "fast": FAST_RECIPE}
-
-
-def steady_seconds(epoch_seconds: Sequence[float]) -> float:
-    """Seconds per epoch once training runs steadily: the median after the first epoch.
-
-    The first epoch also traces (and, with XLA, compiles) the training step;
-    with a single epoch its time is all there is.
-    """
-    if isinstance(epoch_seconds, (str, bytes)) or not isinstance(epoch_seconds, Sequence) \
-            or not epoch_seconds:
-        raise ValueError("epoch_seconds must be a non-empty list of seconds.")
-    seconds = _validate.finite_array("epoch_seconds", list(epoch_seconds), ndim=1)
-    if (seconds < 0).any():
-        raise ValueError(f"epoch_seconds must not be negative, got {float(seconds.min())!r}.")
-    later = list(epoch_seconds[1:]) or list(epoch_seconds)
-    return float(np.median(later))
-
-
-def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val: Any,
-                      y_val: Any, epochs: int, seed: int = 0,
-                      batch_size: int | None = None) -> dict:
-    """Train the course's classifier with one recipe; time its epochs and validate it.
-
-    Both recipes build the same model (:func:`rnn_course.models.build_text_classifier`,
-    RMSprop) from the same seed; only the input pipeline, the padding and the
-    batch size differ. The time of an epoch is training only; validation
-    runs once, after the last epoch, on each recipe's own preprocessing of
-    the same reviews.
-
-    Args:
-        recipe: ``"seeds"`` (:data:`SEEDS_RECIPE`) or ``"fast"`` (:data:`FAST_RECIPE`).
-        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
-        x_train, y_train: Training reviews (lists of ids) and 0/1 labels.
-        x_val, y_val: Validation reviews and labels.
-        epochs: Epochs to train.
-        seed: Seed of the weights and of the shuffles.
-        batch_size: Change the recipe's batch size (``None`` keeps it).
-
-    Returns:
-        ``{"recipe", "cell", "epochs", "seconds_per_epoch", "val_accuracy",
-        "train_size", "details"}``; ``seconds_per_epoch`` is
-        :func:`steady_seconds` of the epochs, ``details`` holds the settings,
-        the cut and every epoch's seconds.
-    """
-    import keras
-
-    from rnn_course.experiments import EpochTimer
-    from rnn_course.models import build_text_classifier
-
-    if not isinstance(recipe, str) or recipe not in RECIPES:
-        raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r:.60}.")
-    if not isinstance(cell, str) or cell not in ("simple_rnn", "lstm", "gru"):
-        raise ValueError(f"cell must be 'simple_rnn', 'lstm' or 'gru', got {cell!r:.60}.")
-    epochs = _validate.positive_int("epochs", epochs)
-    seed = _seed(seed)
-    y_train = _labels(y_train, _reviews(x_train, "x_train").size, "y_train")
-    y_val = _labels(y_val, _reviews(x_val, "x_val").size, "y_val")
-    if batch_size is None:
-        batch_size = RECIPES[recipe]["batch_size"]
-    batch_size = _validate.positive_int("batch_size", batch_size)
-    keras.utils.set_random_seed(seed)
-    timer = EpochTimer()
-    if recipe == "seeds":
-        maxlen = SEEDS_RECIPE["maxlen"]
-        model = build_text_classifier(cell, maxlen=maxlen,
-                                      learning_rate=SEEDS_RECIPE["learning_rate"])
-        model.fit(keras.utils.pad_sequences(x_train, maxlen=maxlen), y_train,
-                  batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
-        _, accuracy = model.evaluate(keras.utils.pad_sequences(x_val, maxlen=maxlen),
-                                     y_val, batch_size=512, verbose=0)
-        details = {"maxlen": maxlen, "batch_size": batch_size, "padding": "pre, to maxlen",
-                   "mask_zero": False, "input": "NumPy arrays"}
-    else:
-        maxlen = length_cut(x_train, coverage=FAST_RECIPE["coverage"])
-        model = build_fast_classifier(cell, learning_rate=FAST_RECIPE["learning_rate"])
-        # The dataset shuffles itself; fit's own shuffle does not apply to it.
-        model.fit(bucketed_dataset(x_train, y_train, maxlen, batch_size, seed=seed),
-                  epochs=epochs, shuffle=False, verbose=0, callbacks=[timer])
-        _, accuracy = model.evaluate(
-            bucketed_dataset(x_val, y_val, maxlen, 512, shuffle=False), verbose=0)
-        details = {"maxlen": maxlen, "coverage": FAST_RECIPE["coverage"],
-                   "batch_size": batch_size, "padding": "post, per length bucket",
-                   "mask_zero": True, "input": "tf.data with prefetch"}
-    details["learning_rate"] = RECIPES[recipe]["learning_rate"]
-    details["jit_compile"] = bool(model.jit_compile)
-    details["epoch_seconds"] = [round(s, 3) for s in timer.epoch_seconds]
-    details["validation_size"] = len(y_val)
-    details["seed"] = seed
-    return {"recipe": recipe, "cell": cell, "epochs": epochs,
-            "seconds_per_epoch": round(steady_seconds(timer.epoch_seconds), 3),
-            "val_accuracy": round(float(accuracy), 4), "train_size": len(y_train),
-            "details": details}
-
-
-# --------------------------------------------------------------------------
-# The figure
-
-
 def plot_padding(lengths: Any, maxlen: int, batch_size: int = 256,
                  boundaries: Sequence[int] | None = None, rows: int = 16, seed: int = 0):
     """Two batches side by side: padded to ``maxlen``, and drawn from a length bucket.
@@ -546,7 +312,7 @@ def plot_padding(lengths: Any, maxlen: int, batch_size: int = 256,
     maxlen = _validate.positive_int("maxlen", maxlen)
     rows = _validate.positive_int("rows", rows)
     batch_size = _validate.positive_int("batch_size", batch_size)
-    seed = _seed(seed)
+    seed = _validate.seed("seed", seed)
     lengths = np.minimum(_lengths(lengths, "lengths"), maxlen)
     edges = _boundaries(DEFAULT_BOUNDARIES if boundaries is None else boundaries, maxlen)
     rng = np.random.default_rng(seed)

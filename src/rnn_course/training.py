@@ -1,12 +1,14 @@
-"""Train several models under one budget and compare them.
+"""Training, timing and comparing models: the course's trainers and tables.
 
 Chapters 8, 9 and 10 compare models that differ in one choice (the recurrent
 cell, a convolution instead of a recurrence, a tuned setting). They train each
 one with :func:`train_and_evaluate`, which applies the same recipe to every
 model and returns a :class:`TrainingRecord`; :func:`results_table` and
 :func:`plot_validation_curves` then turn the records into a table and a figure.
-:func:`fit_resumable` trains so that a run killed half-way and started again
-ends exactly where an uninterrupted run ends.
+Appendix A and ``make bench`` train the same classifier with Chapter 6's
+input pipeline or with the fast one of :mod:`rnn_course.batching`
+(:func:`train_with_recipe`). Both time their epochs with :class:`EpochTimer`
+and report :func:`steady_seconds`.
 
 The recipe: ``model.fit`` with a validation split (the *last* part of the
 training data, as Keras takes it), ``EarlyStopping`` on the validation
@@ -16,7 +18,7 @@ every epoch.
 
 Example::
 
-    from rnn_course.experiments import results_table, train_and_evaluate
+    from rnn_course.training import results_table, train_and_evaluate
     from rnn_course.models import build_text_classifier
 
     records = [
@@ -31,8 +33,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
-import statistics
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,20 +43,23 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from rnn_course import _validate
+from rnn_course import _validate, batching, models
 from rnn_course.plotting import plot_curves
 
 __all__ = [
-    "EpochBatches",
+    "FAST_RECIPE",
+    "RECIPES",
+    "SEEDS_RECIPE",
     "EpochTimer",
     "TABLE_COLUMNS",
     "TrainingRecord",
     "accuracy_interval",
-    "fit_resumable",
     "plot_validation_curves",
     "results_rows",
     "results_table",
+    "steady_seconds",
     "train_and_evaluate",
+    "train_with_recipe",
 ]
 
 
@@ -132,7 +135,6 @@ class TrainingRecord:
             "epoch_seconds": list(self.epoch_seconds),
             "history": {k: list(v) for k, v in self.history.items()},
         }
-
 
 
 def _count(name: str, x: Any) -> int:
@@ -295,143 +297,9 @@ def train_and_evaluate(
         best_val_accuracy=float(val_accuracy[best]),
         test_accuracy=float(scores[test_key]),
         test_loss=float(scores["loss"]),
-        seconds_per_epoch=float(statistics.median(seconds[1:] or seconds)),
+        seconds_per_epoch=steady_seconds(seconds),
         epoch_seconds=tuple(float(s) for s in seconds),
         history=logs,
-    )
-
-
-class EpochBatches(keras.utils.PyDataset):
-    """Mini-batches of ``(x, y)`` whose order depends only on the seed and the epoch.
-
-    ``fit(x, y, shuffle=True)`` draws the order from global random state
-    that a restart does not restore. With the NumPy and JAX backends that is
-    NumPy's state, which a restarted run seeds afresh, so the epoch it resumes
-    at is shuffled like the first epoch of an uninterrupted run and the two
-    runs part ways; with TensorFlow and a global seed (``set_random_seed``)
-    every epoch even gets the same order. Here epoch ``e`` visits the samples
-    in the order ``default_rng((seed, e)).permutation(n)``: a new order every
-    epoch, the same in whichever process trains it. Keras does not tell a
-    dataset which epoch it is in: pass :attr:`callback` to ``fit`` too, with
-    ``shuffle=False`` (:func:`fit_resumable` does both).
-
-    Args:
-        x: Inputs, an array of shape ``(n, ...)``.
-        y: Targets, an array of shape ``(n, ...)``.
-        batch_size: Samples per batch; the last batch of an epoch may be smaller.
-        seed: Seed of the orders (a non-negative integer).
-
-    Each item is a batch ``(x[idx], y[idx])``: ``(batch_size, ...)`` arrays.
-    """
-
-    def __init__(self, x: Any, y: Any, batch_size: int = 128, seed: int = 0) -> None:
-        super().__init__()
-        _check_samples("x", x)
-        _check_samples("y", y)
-        x, y = np.asarray(x), np.asarray(y)
-        if len(x) == 0:
-            raise ValueError("x is empty: pass at least one sample.")
-        if len(x) != len(y):
-            raise ValueError(f"x has {len(x)} samples but y has {len(y)}.")
-        self.x, self.y = x, y
-        self.batch_size = _validate.positive_int("batch_size", batch_size)
-        self.seed = _validate.seed("seed", seed)
-        self.epoch = 0
-        self._order_epoch: int | None = None
-        self._order = np.arange(len(x))
-        self.callback = _EpochSetter(self)
-
-    def __len__(self) -> int:
-        return math.ceil(len(self.x) / self.batch_size)
-
-    def order(self, epoch: int) -> np.ndarray:
-        """The sample indices of ``epoch`` (from 0), in the order they are visited."""
-        return np.random.default_rng((self.seed, int(epoch))).permutation(len(self.x))
-
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        if self._order_epoch != self.epoch:
-            self._order, self._order_epoch = self.order(self.epoch), self.epoch
-        idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
-        return self.x[idx], self.y[idx]
-
-
-class _EpochSetter(keras.callbacks.Callback):
-    """Tells an :class:`EpochBatches` the epoch ``fit`` is starting."""
-
-    def __init__(self, batches: EpochBatches) -> None:
-        super().__init__()
-        self._batches = batches
-
-    def on_epoch_begin(self, epoch, logs=None) -> None:
-        # Keras creates the epoch's data iterator after this call, so every
-        # batch of the epoch is read with the new order.
-        self._batches.epoch = int(epoch)
-
-
-def fit_resumable(
-    model: Any,
-    x: Any,
-    y: Any,
-    *,
-    backup_dir: str | os.PathLike,
-    epochs: int,
-    batch_size: int = 128,
-    seed: int = 0,
-    validation_data: tuple[Any, Any] | None = None,
-    callbacks: Sequence[Any] = (),
-    verbose: int = 0,
-) -> keras.callbacks.History:
-    """Train with ``BackupAndRestore`` so that a restarted run repeats an uninterrupted one.
-
-    At the end of every epoch ``keras.callbacks.BackupAndRestore`` saves the
-    weights, the optimizer's state and the number of finished epochs to
-    ``backup_dir``. Call this function again with the same arguments after a
-    crash (even in a new process) and it loads that backup and trains only
-    the epochs that are left, each on the same batches
-    (:class:`EpochBatches`) as an uninterrupted run. With the same seeds and
-    deterministic ops (:func:`rnn_course.notebook.set_seed`) on the same
-    machine, it ends with the same weights, bit for bit. When training
-    finishes the backup is deleted.
-
-    Args:
-        model: A compiled, built ``keras.Model``.
-        x: Inputs ``(n, ...)``.
-        y: Targets ``(n, ...)``.
-        backup_dir: Folder for the backup; keep it fixed between attempts.
-        epochs: Total number of epochs, those of earlier attempts included.
-        batch_size: Samples per batch.
-        seed: Seed of the batch orders.
-        validation_data: ``(x_val, y_val)``, evaluated after every epoch.
-        callbacks: More Keras callbacks for ``fit``.
-        verbose: Passed to ``fit``.
-
-    Returns:
-        The ``History`` of this call: ``history.epoch`` lists the epochs (from
-        0) it trained, which start after the last one backed up.
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
-    if not getattr(model, "compiled", False):
-        raise ValueError("model is not compiled: call model.compile(...) first.")
-    if not isinstance(backup_dir, (str, os.PathLike)) or not str(backup_dir).strip():
-        raise TypeError(f"backup_dir must be a folder path, got {backup_dir!r}.")
-    epochs = _validate.positive_int("epochs", epochs)
-    _check_samples("x", x, model)
-    batches = EpochBatches(x, y, batch_size=batch_size, seed=seed)
-    if validation_data is not None and (
-            not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
-        raise TypeError("validation_data must be a pair (x_val, y_val).")
-    if validation_data is not None and _check_samples(
-            "validation_data[0]", validation_data[0], model) != _check_samples(
-            "validation_data[1]", validation_data[1]):
-        raise ValueError("validation_data holds a different number of inputs and targets.")
-    backup = keras.callbacks.BackupAndRestore(backup_dir=os.fspath(backup_dir))
-    # shuffle=False: with True, Keras would also reorder the batches with
-    # Python's global random state, which a restart does not restore.
-    return model.fit(
-        batches, epochs=epochs, shuffle=False, verbose=verbose,
-        validation_data=None if validation_data is None else tuple(validation_data),
-        callbacks=[backup, batches.callback, *callbacks],
     )
 
 
@@ -605,3 +473,107 @@ def plot_validation_curves(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     return fig
+
+
+#: Chapter 6's recipe: every review padded (before its text) or cut to 500
+#: ids, NumPy arrays into ``fit``, batches of 128.
+SEEDS_RECIPE = {"maxlen": 500, "batch_size": 128, "learning_rate": 1e-3}
+
+
+#: Appendix A's recipe: a cut that keeps 90 % of the reviews whole, length
+#: buckets padded per batch (after the text) and masked, ``tf.data`` with
+#: prefetch, batches of 256 and, since twice the batch makes half as many
+#: updates per epoch, twice the learning rate.
+FAST_RECIPE = {"coverage": 0.9, "batch_size": 256, "learning_rate": 2e-3}
+
+
+RECIPES = {"seeds": SEEDS_RECIPE, "fast": FAST_RECIPE}
+
+
+def steady_seconds(epoch_seconds: Sequence[float]) -> float:
+    """Seconds per epoch once training runs steadily: the median after the first epoch.
+
+    The first epoch also traces (and, with XLA, compiles) the training step;
+    with a single epoch its time is all there is.
+    """
+    if isinstance(epoch_seconds, (str, bytes)) or not isinstance(epoch_seconds, Sequence) \
+            or not epoch_seconds:
+        raise ValueError("epoch_seconds must be a non-empty list of seconds.")
+    seconds = _validate.finite_array("epoch_seconds", list(epoch_seconds), ndim=1)
+    if (seconds < 0).any():
+        raise ValueError(f"epoch_seconds must not be negative, got {float(seconds.min())!r}.")
+    later = list(epoch_seconds[1:]) or list(epoch_seconds)
+    return float(np.median(later))
+
+
+def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val: Any,
+                      y_val: Any, epochs: int, seed: int = 0,
+                      batch_size: int | None = None) -> dict:
+    """Train the course's classifier with one recipe; time its epochs and validate it.
+
+    Both recipes build the same model (:func:`rnn_course.models.build_text_classifier`,
+    RMSprop) from the same seed; only the input pipeline, the padding and the
+    batch size differ. The time of an epoch is training only; validation
+    runs once, after the last epoch, on each recipe's own preprocessing of
+    the same reviews.
+
+    Args:
+        recipe: ``"seeds"`` (:data:`SEEDS_RECIPE`) or ``"fast"`` (:data:`FAST_RECIPE`).
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        x_train, y_train: Training reviews (lists of ids) and 0/1 labels.
+        x_val, y_val: Validation reviews and labels.
+        epochs: Epochs to train.
+        seed: Seed of the weights and of the shuffles.
+        batch_size: Change the recipe's batch size (``None`` keeps it).
+
+    Returns:
+        ``{"recipe", "cell", "epochs", "seconds_per_epoch", "val_accuracy",
+        "train_size", "details"}``; ``seconds_per_epoch`` is
+        :func:`steady_seconds` of the epochs, ``details`` holds the settings,
+        the cut and every epoch's seconds.
+    """
+    import keras
+
+    if not isinstance(recipe, str) or recipe not in RECIPES:
+        raise ValueError(f"recipe must be 'seeds' or 'fast', got {recipe!r:.60}.")
+    if not isinstance(cell, str) or cell not in ("simple_rnn", "lstm", "gru"):
+        raise ValueError(f"cell must be 'simple_rnn', 'lstm' or 'gru', got {cell!r:.60}.")
+    epochs = _validate.positive_int("epochs", epochs)
+    seed = _validate.seed("seed", seed)
+    y_train = batching._labels(y_train, batching._reviews(x_train, "x_train").size, "y_train")
+    y_val = batching._labels(y_val, batching._reviews(x_val, "x_val").size, "y_val")
+    if batch_size is None:
+        batch_size = RECIPES[recipe]["batch_size"]
+    batch_size = _validate.positive_int("batch_size", batch_size)
+    keras.utils.set_random_seed(seed)
+    timer = EpochTimer()
+    if recipe == "seeds":
+        maxlen = SEEDS_RECIPE["maxlen"]
+        model = models.build_text_classifier(cell, maxlen=maxlen,
+                                      learning_rate=SEEDS_RECIPE["learning_rate"])
+        model.fit(keras.utils.pad_sequences(x_train, maxlen=maxlen), y_train,
+                  batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+        _, accuracy = model.evaluate(keras.utils.pad_sequences(x_val, maxlen=maxlen),
+                                     y_val, batch_size=512, verbose=0)
+        details = {"maxlen": maxlen, "batch_size": batch_size, "padding": "pre, to maxlen",
+                   "mask_zero": False, "input": "NumPy arrays"}
+    else:
+        maxlen = batching.length_cut(x_train, coverage=FAST_RECIPE["coverage"])
+        model = models.build_fast_classifier(cell, learning_rate=FAST_RECIPE["learning_rate"])
+        # The dataset shuffles itself; fit's own shuffle does not apply to it.
+        model.fit(batching.bucketed_dataset(x_train, y_train, maxlen, batch_size, seed=seed),
+                  epochs=epochs, shuffle=False, verbose=0, callbacks=[timer])
+        _, accuracy = model.evaluate(
+            batching.bucketed_dataset(x_val, y_val, maxlen, 512, shuffle=False), verbose=0)
+        details = {"maxlen": maxlen, "coverage": FAST_RECIPE["coverage"],
+                   "batch_size": batch_size, "padding": "post, per length bucket",
+                   "mask_zero": True, "input": "tf.data with prefetch"}
+    details["learning_rate"] = RECIPES[recipe]["learning_rate"]
+    details["jit_compile"] = bool(model.jit_compile)
+    details["epoch_seconds"] = [round(s, 3) for s in timer.epoch_seconds]
+    details["validation_size"] = len(y_val)
+    details["seed"] = seed
+    return {"recipe": recipe, "cell": cell, "epochs": epochs,
+            "seconds_per_epoch": round(steady_seconds(timer.epoch_seconds), 3),
+            "val_accuracy": round(float(accuracy), 4), "train_size": len(y_train),
+            "details": details}

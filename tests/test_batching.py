@@ -1,20 +1,19 @@
-"""Tests of rnn_course.pipelines, the fast input recipe of Appendix A."""
+"""Tests of rnn_course.batching, the fast input recipe of Appendix A, and of its model and trainer."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from rnn_course.pipelines import (
+from rnn_course.batching import (
     DEFAULT_BOUNDARIES,
     bucket_batches,
     bucketed_dataset,
-    build_fast_classifier,
-    cudnn_problems,
     length_cut,
     padding_share,
-    steady_seconds,
 )
+from rnn_course.models import build_fast_classifier, cudnn_problems
+from rnn_course.training import steady_seconds
 
 
 def _reviews(lengths, start=3):
