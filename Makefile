@@ -51,11 +51,11 @@ test: $(STAMP)
 
 # The .md is the source: rewrite every .ipynb from it (not by timestamps).
 sync: $(STAMP)
-	$(BIN)/python tools/sync_notebooks.py
+	$(BIN)/python -m tools.sync_notebooks
 
 # Notebooks to hand out: solutions replaced by TODO stubs (see instructor_guide.md).
 student: $(STAMP)
-	$(BIN)/python -m rnn_course.assign --out _build/assign $(if $(CHAPTER),--chapter $(CHAPTER))
+	$(BIN)/python -m tools.assign --out _build/assign $(if $(CHAPTER),--chapter $(CHAPTER))
 
 # Timings of this machine into benchmarks/results/<machine>.json and .md (see
 # benchmarks/README.md): not a test, and long (about 40 minutes on two quiet CPU cores).

@@ -1,11 +1,13 @@
-"""Student and teacher versions of the chapters (``python -m rnn_course.assign``).
+"""Student and teacher versions of the chapters (``python -m tools.assign``).
 
 For every chapter: the student version has no solution left and keeps every
 check cell; the teacher version is the committed notebook. Also the command
 line's errors, the stubs, and the instructor guide's generated tables. That
 every student version runs from top to bottom, its check cells saying "Not
 written yet" on the stubs, is tested where a student runs it: on the
-simulated Colab runtime (``test_colab_simulation.py``).
+simulated Colab runtime (``test_colab_simulation.py``). Last, that the
+installed package needs none of the tools' own dependencies (jupytext,
+nbformat): the tools live in ``tools/``, outside it.
 """
 
 from __future__ import annotations
@@ -14,19 +16,22 @@ import ast
 import re
 import subprocess
 import sys
+import textwrap
+from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-from rnn_course import assign
+import rnn_course
 from rnn_course.benchmark_results import load_results
 from tests.helpers import CHAPTERS, ROOT, chapter_sources
+from tools import assign, exercises, instructor_guide
 
 SOURCES = chapter_sources()
 IDS = [path.stem for path in SOURCES]
 
-# Solution regions of a chapter's .md, found here independently of rnn_course.assign.
+# Solution regions of a chapter's .md, found here independently of tools.exercises.
 _GATED = re.compile(r"^:::\{solution-start\}.*?^:::\{solution-end\}\n:::$", re.M | re.S)
 _BLOCK = re.compile(r"^(:{3,})\{solution\}.*?^\1$", re.M | re.S)
 
@@ -72,7 +77,7 @@ def test_student_version_has_no_solution(md, exported):
     student = nbformat.read(exported[md.stem][0], as_version=4)
     text = "\n".join(cell.source for cell in student.cells)
     assert not re.search(r"\{solution(-start|-end)?\}", text), "a solution directive is left"
-    assert not _cells_tagged(student, assign.SOLUTION_TAG)
+    assert not _cells_tagged(student, exercises.SOLUTION_TAG)
     secret = solution_only_lines(md.read_text(encoding="utf-8"))
     leaked = sorted({line.strip() for line in text.splitlines()
                      if line.strip() in secret and not _is_stub_line(line.strip())})
@@ -83,23 +88,23 @@ def test_student_version_has_no_solution(md, exported):
 def test_student_version_keeps_every_check_cell(md, exported):
     teacher = nbformat.read(exported[md.stem][1], as_version=4)
     student = nbformat.read(exported[md.stem][0], as_version=4)
-    checks = [cell.source for cell in _cells_tagged(teacher, assign.CHECK_TAG)]
-    assert [cell.source for cell in _cells_tagged(student, assign.CHECK_TAG)] == checks
+    checks = [cell.source for cell in _cells_tagged(teacher, exercises.CHECK_TAG)]
+    assert [cell.source for cell in _cells_tagged(student, exercises.CHECK_TAG)] == checks
     # Every solution's place holds a TODO for the student.
     solutions = {match for match in re.findall(r"\{solution(?:-start)?\} (\S+)",
                                                "\n".join(c.source for c in teacher.cells))}
-    todos = "\n".join(cell.source for cell in _cells_tagged(student, assign.TODO_TAG))
+    todos = "\n".join(cell.source for cell in _cells_tagged(student, exercises.TODO_TAG))
     assert all(f"(exercise {label})" in todos for label in solutions)
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
 def test_every_chapter_calls_a_checker(md):
-    notebook = assign.chapter_notebook(md)
-    chapter = assign.read_exercises(notebook, md.name)
+    notebook = exercises.chapter_notebook(md)
+    chapter = exercises.read_exercises(notebook, md.name)
     assert chapter.exercises, f"{md.stem}: no exercise"
     from rnn_course import checks
 
-    called = {node.func.id for cell in _cells_tagged(notebook, assign.CHECK_TAG)
+    called = {node.func.id for cell in _cells_tagged(notebook, exercises.CHECK_TAG)
               for node in ast.walk(ast.parse(cell.source))
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     used = sorted(name for name in called if name.startswith("check_"))
@@ -119,7 +124,7 @@ helper = 3
 shapes = {"W": (2, 3), "b": (2,)}
 count = helper * 7
 '''
-    stub = assign.solution_stub([solution], needed={"shapes", "count"}, label="ex-0")
+    stub = exercises.solution_stub([solution], needed={"shapes", "count"}, label="ex-0")
     assert stub.startswith("# TODO (exercise ex-0): ")
     assert "def my_forward(inputs, W, U=None):" in stub
     assert '"""States (batch, timesteps, units)."""' in stub
@@ -135,7 +140,7 @@ count = helper * 7
 def test_stub_of_a_class_keeps_its_methods():
     solution = "class Stop(Base):\n    limit = 3\n\n    def on_epoch_begin(self, epoch, logs=None):\n" \
                "        raise RuntimeError('x')\n"
-    stub = assign.solution_stub([solution])
+    stub = exercises.solution_stub([solution])
     assert "class Stop(Base):" in stub and "def on_epoch_begin(self, epoch, logs=None):" in stub
     assert "limit" not in stub and "RuntimeError" not in stub
 
@@ -158,8 +163,8 @@ def _chapter(markdown: str):
      ["has no solution-end"]),
 ])
 def test_a_solution_authors_forgot_to_tag_is_an_error(markdown, words):
-    with pytest.raises(assign.AssignError) as error:
-        assign.read_exercises(_chapter(markdown), "ch.md")
+    with pytest.raises(exercises.AssignError) as error:
+        exercises.read_exercises(_chapter(markdown), "ch.md")
     message = str(error.value)
     assert "\n" not in message and all(word in message for word in words), message
 
@@ -181,8 +186,8 @@ def test_bad_input_gives_one_line_and_exit_code_2(argv, words, tmp_path, capsys)
 
 def test_command_line_exit_code(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "rnn_course.assign", "--chapter", "nope", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120)
+        [sys.executable, "-m", "tools.assign", "--chapter", "nope", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no chapter named 'nope'" in result.stderr
 
@@ -196,19 +201,83 @@ def test_instructor_guide_is_up_to_date():
     guide = ROOT / "instructor_guide.md"
     text = guide.read_text(encoding="utf-8")
     assert text.startswith("(instructor-guide)=\n"), "keep the label (instructor-guide)= on top"
-    assert assign.render_guide(text, SOURCES, load_results()) == text, (
+    assert instructor_guide.render_guide(text, SOURCES, load_results()) == text, (
         "instructor_guide.md is out of date: run "
-        "`python -m rnn_course.assign --guide instructor_guide.md`")
+        "`python -m tools.assign --guide instructor_guide.md`")
 
 
 def test_guide_reads_run_times_and_says_when_none():
-    infos = [assign.chapter_info(CHAPTERS / "03_numpy_rnn.md")]
-    empty = assign.render_guide_tables(infos, [])
+    infos = [instructor_guide.chapter_info(CHAPTERS / "03_numpy_rnn.md")]
+    empty = instructor_guide.render_guide_tables(infos, [])
     assert "not measured yet" in empty and " s |" not in empty
     measured = [{"schema": 1, "machine": {"id": "cpu2", "cores": 2, "gpu": None,
                                           "description": "2 CPU cores"},
                  "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 7.6,
                                "ok": True}], "imdb": [], "numpy_rnn": []}]
-    table = assign.render_guide_tables(infos, measured)
+    table = instructor_guide.render_guide_tables(infos, measured)
     row = next(line for line in table.splitlines() if line.startswith("| {ref}`ch-numpy-rnn`"))
     assert "| 8 s | not measured yet | not measured yet |" in row
+
+
+# The tools are not part of the installed package: a student's Colab runtime
+# installs rnn_course, never jupytext or nbformat (Colab does not promise
+# them, and pyproject.toml does not depend on them).
+TOOLS_ONLY = ("jupytext", "nbformat")
+PACKAGE_DIR = Path(rnn_course.__file__).resolve().parent
+
+_IMPORT_EVERY_MODULE = textwrap.dedent("""
+    import importlib
+    import pkgutil
+    import sys
+
+    BLOCKED = set(sys.argv[1:])
+
+
+    class Blocked:
+        def find_spec(self, name, path=None, target=None):
+            if name.partition(".")[0] in BLOCKED:
+                raise ImportError(f"{name} is not installed with rnn_course")
+            return None
+
+
+    sys.meta_path.insert(0, Blocked())
+    for blocked in BLOCKED:
+        sys.modules.pop(blocked, None)
+    import rnn_course
+
+
+    def stop(name):
+        raise
+
+
+    names = [info.name for info in
+             pkgutil.walk_packages(rnn_course.__path__, "rnn_course.", onerror=stop)]
+    for name in names:
+        importlib.import_module(name)
+    print(len(names), "modules")
+""")
+
+
+def test_every_module_of_the_package_imports_without_the_tools_dependencies(tmp_path):
+    result = subprocess.run([sys.executable, "-c", _IMPORT_EVERY_MODULE, *TOOLS_ONLY],
+                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, (
+        f"importing rnn_course without {' or '.join(TOOLS_ONLY)} failed (they belong to the "
+        f"tools in tools/):\n{result.stderr[-2000:]}")
+    assert int(result.stdout.split()[-2]) > 10, result.stdout
+
+
+def test_no_module_of_the_package_imports_the_tools_dependencies():
+    """Also inside functions, where importing the module does not reach."""
+    found = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {name}"
+                      for name in names if name.partition(".")[0] in TOOLS_ONLY]
+    assert not found, f"the package must not need the tools' dependencies: {found}"

@@ -4,7 +4,10 @@ A student who passes a wrong shape, a wrong dtype, an empty array, NaNs or a
 number instead of a text must get a ``ValueError`` or ``TypeError`` that says
 what is wrong in words of the course: one line, short, raised by
 ``rnn_course`` itself (not a NumPy, TensorFlow or Matplotlib message from deep
-inside), and naming the parameter at fault.
+inside), and naming the parameter at fault. The same holds for the public
+functions of the course's tools that take an author's input
+(:data:`TOOL_MODULES`: the student versions and the instructor guide), whose
+errors may also be raised by the tools themselves.
 
 The registry :data:`CASES` holds, for each public function (or class), a
 valid call and a ``hypothesis`` strategy of bad values for each parameter;
@@ -13,8 +16,8 @@ that take no input, or any input by design, are in :data:`EXEMPT` with the
 reason; so are families of functions that another test audits with a
 contract of their own (:data:`EXEMPT_FAMILIES`: the checkers, which answer a
 wrong answer with ``False`` and one printed line instead of an error).
-:func:`test_every_public_function_is_covered_or_exempt` walks the package, so
-a new public function fails the suite until it is registered.
+:func:`test_every_public_function_is_covered_or_exempt` walks the package and
+those tools, so a new public function fails the suite until it is registered.
 """
 
 from __future__ import annotations
@@ -40,8 +43,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rnn_course
+import tools
 
 PACKAGE_DIR = Path(rnn_course.__file__).resolve().parent
+TOOLS_DIR = Path(tools.__file__).resolve().parent
+#: Modules of tools/ (not installed) whose public functions take a course
+#: author's input (chapters, a guide, results files) and keep the package's
+#: contract: one clear line for a bad argument.
+TOOL_MODULES = ("tools.exercises", "tools.instructor_guide", "tools.assign")
 MAX_MESSAGE = 240  # characters: one line in a notebook's error box
 
 #: Families of public functions with another contract, audited by another
@@ -88,15 +97,15 @@ EXEMPT = {
     "rnn_course.data.cifar10.keras_cache_paths": "takes no input",
     "rnn_course.data.synthetic_imdb.twin_cache_path": "takes no input",
     "rnn_course.runtime.accelerator_summary": "takes no input",
-    "rnn_course.assign.AssignError": "an exception class: the module raises it, nobody calls it",
-    "rnn_course.assign.Exercise": "a record that read_exercises fills",
-    "rnn_course.assign.ChapterExercises": "a record that read_exercises fills; "
-                                          "student_notebook checks it",
-    "rnn_course.assign.ChapterInfo": "a record that chapter_info fills; "
-                                     "render_guide_tables checks it",
-    "rnn_course.assign.main": "the command line: bad argv gives one line and exit code 2, "
-                              "tested in tests/test_assign.py",
     "rnn_course.benchmark_results.results_folder": "takes no input",
+    "tools.exercises.AssignError": "an exception class: the module raises it, nobody calls it",
+    "tools.exercises.Exercise": "a record that read_exercises fills",
+    "tools.exercises.ChapterExercises": "a record that read_exercises fills; "
+                                        "student_notebook checks it",
+    "tools.instructor_guide.ChapterInfo": "a record that chapter_info fills; "
+                                          "render_guide_tables checks it",
+    "tools.assign.main": "the command line: bad argv gives one line and exit code 2, "
+                         "tested in tests/test_assign.py",
 }
 
 
@@ -121,14 +130,15 @@ def _is_private(module_name: str) -> bool:
 
 
 def public_callables() -> dict[str, Any]:
-    """Every public function and class of ``rnn_course``, by qualified name.
+    """Every public function and class of ``rnn_course`` and :data:`TOOL_MODULES`.
 
-    Public: in a module without a leading underscore in its path, named
-    without one, and defined in that module (not imported into it).
+    By qualified name. Public: in a module without a leading underscore in
+    its path, named without one, and defined in that module (not imported
+    into it).
     """
     found = {}
-    for info in pkgutil.walk_packages(rnn_course.__path__, "rnn_course."):
-        name = info.name
+    modules = [info.name for info in pkgutil.walk_packages(rnn_course.__path__, "rnn_course.")]
+    for name in modules + list(TOOL_MODULES):
         if _is_private(name):
             continue
         module = importlib.import_module(name)
@@ -688,7 +698,8 @@ case("rnn_course.data.provenance.is_twin", _recorded_imdb, dataset=DATASET)
 case("rnn_course.data.synthetic_imdb.load_imdb_twin", {},
      keys=st.sampled_from(["words", [], ["no_such_key"], [3], None]))
 
-# assign: files live in a folder made once (a tiny chapter, a guide, results files)
+# tools.exercises, tools.instructor_guide, tools.assign: files live in a folder
+# made once (a tiny chapter, a guide, results files)
 TINY_CHAPTER = """---
 jupytext:
   text_representation:
@@ -714,7 +725,7 @@ x = 1
 @functools.cache
 def _workspace() -> Path:
     """A folder with a tiny chapter, a guide, and results files good and bad (made once)."""
-    from rnn_course.assign import GUIDE_BEGIN, GUIDE_END
+    from tools.instructor_guide import GUIDE_BEGIN, GUIDE_END
 
     folder = Path(tempfile.mkdtemp(prefix="rnn-course-bad-input-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -741,7 +752,7 @@ def _tiny() -> Path:
 
 
 def _tiny_notebook():
-    from rnn_course.assign import chapter_notebook
+    from tools.exercises import chapter_notebook
 
     return chapter_notebook(_tiny())
 
@@ -779,59 +790,59 @@ BAD_RESULTS = st.one_of(
     st.sampled_from([None, 3, "results", [3], [{}]]),
     BAD_RESULT.filter(lambda r: isinstance(r, dict)).map(lambda r: [r]))
 
-case("rnn_course.assign.chapter_notebook", lambda: {"md": _tiny()}, md=BAD_MD)
-case("rnn_course.assign.notebook_text", lambda: {"notebook": _tiny_notebook()},
+case("tools.exercises.chapter_notebook", lambda: {"md": _tiny()}, md=BAD_MD)
+case("tools.exercises.notebook_text", lambda: {"notebook": _tiny_notebook()},
      notebook=BAD_NOTEBOOK)
-case("rnn_course.assign.read_exercises", lambda: {"notebook": _tiny_notebook()},
+case("tools.exercises.read_exercises", lambda: {"notebook": _tiny_notebook()},
      notebook=BAD_NOTEBOOK, name=st.sampled_from([None, 3, b"01_tiny.md", ["01_tiny.md"]]))
-case("rnn_course.assign.solution_stub", {"sources": ["def f(x):\n    return x\n"]},
+case("tools.exercises.solution_stub", {"sources": ["def f(x):\n    return x\n"]},
      sources=st.sampled_from([None, 3, "x = 1", b"x = 1", [3], ["x = 1", None], [b"x = 1"]]),
      needed=st.sampled_from([None, 3, "count", [3], ["count", None], ["not a name"], ["1x"]]),
      label=st.sampled_from([None, 3, b"ex-1", ["ex-1"]]))
 
 
 def _tiny_exercises():
-    from rnn_course.assign import read_exercises
+    from tools.exercises import read_exercises
 
     return {"chapter": read_exercises(_tiny_notebook(), "01_tiny.md")}
 
 
-case("rnn_course.assign.student_notebook", _tiny_exercises,
+case("tools.exercises.student_notebook", _tiny_exercises,
      chapter=st.one_of(JUNK, st.just("notebook").map(lambda _: _tiny_notebook())))
-case("rnn_course.assign.chapter_info", lambda: {"md": _tiny()}, md=BAD_MD,
+case("tools.instructor_guide.chapter_info", lambda: {"md": _tiny()}, md=BAD_MD,
      labels=st.sampled_from([3, "labels", [("ch-tiny", "1")], {"ch-tiny": 1}, {1: "1"}]))
 
 
 def _tiny_info():
-    from rnn_course.assign import chapter_info
+    from tools.instructor_guide import chapter_info
 
     return {"infos": [chapter_info(_tiny())], "results": [_good_result()]}
 
 
-case("rnn_course.assign.render_guide_tables", _tiny_info,
+case("tools.instructor_guide.render_guide_tables", _tiny_info,
      infos=st.sampled_from([None, 3, "infos", [], [3], [{"stem": "01_tiny"}]]),
      results=BAD_RESULTS)
-case("rnn_course.assign.render_guide",
+case("tools.instructor_guide.render_guide",
      lambda: {"text": (_workspace() / "guide.md").read_text(encoding="utf-8"), "mds": [_tiny()],
               "results": [_good_result()]},
      text=st.sampled_from([None, 3, b"guide", ["guide"]]), mds=BAD_MDS, results=BAD_RESULTS)
 # A missing guide or chapters folder is named as such ("no instructor guide at ...").
-case("rnn_course.assign.write_guide",
+case("tools.instructor_guide.write_guide",
      lambda: {"path": _workspace() / "guide.md", "mds": [_tiny()],
               "results_folder": _workspace() / "no-results"},
      aliases={"path": ("instructor guide",)},
      path=st.one_of(st.sampled_from([None, 3, b"guide.md", ["guide.md"]]),
                     _in_workspace("missing.md", "chapters")),
      mds=BAD_MDS, results_folder=st.sampled_from([3, b"results", ["results"]]))
-case("rnn_course.assign.chapter_sources", lambda: {"source": _workspace() / "chapters"},
+case("tools.assign.chapter_sources", lambda: {"source": _workspace() / "chapters"},
      aliases={"source": ("chapters folder", "no chapter")},
      source=st.one_of(st.sampled_from([None, 3, b"chapters", ["chapters"]]),
                       _in_workspace("missing", "empty", "guide.md")))
-case("rnn_course.assign.select_chapters", lambda: {"mds": [_tiny()], "wanted": ["01"]},
+case("tools.assign.select_chapters", lambda: {"mds": [_tiny()], "wanted": ["01"]},
      aliases={"wanted": ("no chapter named",)},
      mds=st.sampled_from([None, 3, "01_tiny.md", [], [None], [3]]),
      wanted=st.sampled_from([3, "01", b"01", [3], ["01", None], ["99"], ["tiny"]]))
-case("rnn_course.assign.export_chapter", lambda: {"md": _tiny(), "out": _workspace() / "out"},
+case("tools.assign.export_chapter", lambda: {"md": _tiny(), "out": _workspace() / "out"},
      md=BAD_MD, out=st.sampled_from([None, 3, b"out", ["out"]]))
 
 # batching, its model and trainer (valid calls on a few tiny reviews; every bad one is refused before any
@@ -941,19 +952,22 @@ def test_the_enumeration_finds_what_it_must():
 
     found = {name.rsplit(".", 1)[1] for name in public if _family(name)}
     assert found == {name for name in checks.__all__ if name.startswith("check_")}
+    assert "tools.exercises.read_exercises" in public  # the tools' modules are walked too
+    assert "tools.assign.read_exercises" not in public  # imported there, not defined
     assert not any(_is_private(name.rsplit(".", 1)[0]) or name.rsplit(".", 1)[1].startswith("_")
                    for name in public)
 
 
 def _check_message(error: pytest.ExceptionInfo, param: str, value: Any,
-                   aliases: tuple[str, ...]) -> None:
+                   aliases: tuple[str, ...], homes: tuple[Path, ...] = (PACKAGE_DIR,)) -> None:
     message = str(error.value)
     assert message.strip(), "the error has no message"
     assert "\n" not in message, f"the message spans lines: {message!r}"
     assert len(message) <= MAX_MESSAGE, f"the message is {len(message)} characters: {message!r}"
     origin = Path(traceback.extract_tb(error.tb)[-1].filename).resolve()
-    assert PACKAGE_DIR in origin.parents, (
-        f"raised inside {origin.name}, not by rnn_course: {type(error.value).__name__}: {message}"
+    assert any(home in origin.parents for home in homes), (
+        f"raised inside {origin.name}, not by {' or '.join(home.name for home in homes)}: "
+        f"{type(error.value).__name__}: {message}"
     )
     # The parameter's name, or the bad value itself ("history has no 'auc'").
     named = [name.lower() for name in (param, *aliases)]
@@ -978,4 +992,6 @@ def test_bad_input_raises_one_clear_line(qualname, data):
             function(**{**case_.valid(), param: value})
     finally:
         plt.close("all")
-    _check_message(error, param, value, case_.aliases.get(param, ()))
+    # A tool's check may be its own or the package's (rnn_course._validate).
+    homes = (PACKAGE_DIR, TOOLS_DIR) if qualname.startswith("tools.") else (PACKAGE_DIR,)
+    _check_message(error, param, value, case_.aliases.get(param, ()), homes)

@@ -8,7 +8,7 @@ same pins, rather than installed a second time). The set-up cell of a
 chapter, taken from the chapter itself, must then install ``rnn_course``
 (from this checkout, through ``RNN_COURSE_INSTALL_FROM``) without replacing
 TensorFlow, Keras or NumPy; after that the student version of every chapter
-(``python -m rnn_course.assign``, the notebooks a class gets) must run from
+(``python -m tools.assign``, the notebooks a class gets) must run from
 its first cell to its last in that environment's kernel, in a working
 directory outside the repository (Colab's is ``/content``), each check cell
 saying that its exercise is not written yet. nbval runs the chapters
@@ -49,8 +49,9 @@ from nbclient import NotebookClient
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from rnn_course import assign
 from tests.helpers import INSTALL_FROM_ENV, ROOT, chapter_sources, setup_cell
+from tools.assign import export_chapter
+from tools.exercises import CHECK_TAG
 
 #: What Colab ships that the course needs (see the module docstring).
 #: Installing the helpers must leave every one of them as it was, above all
@@ -266,7 +267,7 @@ def test_student_version_runs_on_colab(colab, md):
     says that the exercise is not written yet.
     """
     workdir = colab.content / md.stem
-    student, _ = assign.export_chapter(md, workdir / "export")
+    student, _ = export_chapter(md, workdir / "export")
     notebook = nbformat.read(student, as_version=4)
     first = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert first.source == setup_cell(md).source, (
@@ -283,7 +284,7 @@ def test_student_version_runs_on_colab(colab, md):
         if kernel.has_kernel:
             kernel.shutdown_kernel(now=True)
     for cell in notebook.cells:
-        if assign.CHECK_TAG not in cell.metadata.get("tags", []):
+        if CHECK_TAG not in cell.metadata.get("tags", []):
             continue
         printed = "".join(output.get("text", "") for output in cell.outputs)
         lines = [line for line in printed.splitlines() if line.strip()]

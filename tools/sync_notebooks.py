@@ -4,11 +4,12 @@ The ``.md`` is the source of truth; the ``.ipynb`` is rewritten from it
 whatever the timestamps say, with no outputs and with cell ids derived from
 the chapter name and cell position, so that regenerating an unchanged chapter
 gives a byte-identical file (random ids would change on every run). The
-conversion is :func:`rnn_course.assign.chapter_notebook` and
-:func:`rnn_course.assign.notebook_text`, the same that writes the teacher
+conversion is :func:`tools.exercises.chapter_notebook` and
+:func:`tools.exercises.notebook_text`, the same that writes the teacher
 versions, so run this in the course's environment (``make sync``).
 
-Usage: ``python tools/sync_notebooks.py [--check] [chapters/NN_name.md ...]``
+Usage, from the repository's root:
+``python -m tools.sync_notebooks [--check] [chapters/NN_name.md ...]``
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from rnn_course import assign
+from tools import exercises
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
 
 
 def notebook_text(md: Path) -> str:
     """The ``.ipynb`` JSON text that ``md`` must be paired with."""
-    return assign.notebook_text(assign.chapter_notebook(md))
+    return exercises.notebook_text(exercises.chapter_notebook(md))
 
 
 def main(argv: list[str] | None = None) -> int:

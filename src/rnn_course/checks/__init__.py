@@ -5,7 +5,7 @@ Every checker takes the student's answer, prints one line of feedback
 ``False``. Checkers never raise on a wrong answer, so a notebook runs on
 while the student tries again; they raise only when called the wrong way
 (for example with a negative number of units). An answer that is still the
-stub of the student version (``python -m rnn_course.assign``), ``None`` or a
+stub of the student version (``python -m tools.assign``), ``None`` or a
 function that raises ``NotImplementedError``, gets "Not written yet: ...".
 
 The checkers live in one module per part of the course:

@@ -55,7 +55,7 @@ _CONCATENATE_HINT = (
 )
 
 
-# What a stub of the student version (``python -m rnn_course.assign``) holds
+# What a stub of the student version (``python -m tools.assign``) holds
 # before the student writes anything: a ``None`` or ``...`` placeholder, or a
 # function whose body is ``raise NotImplementedError``.
 _NOT_WRITTEN = (
