@@ -33,7 +33,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ["RNN_COURSE_DATA"] = "synthetic"
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 # Not in results/: that folder holds the machine files that benchmark_results reads.
 RESULTS = Path(__file__).resolve().parent / "calibration"

@@ -41,8 +41,10 @@ def exported(tmp_path_factory):
     """Every chapter exported once through the command line: ``{stem: (student, teacher)}``."""
     out = tmp_path_factory.mktemp("assign")
     assert assign.main(["--source", str(CHAPTERS), "--out", str(out)]) == 0
-    return {md.stem: (out / "student" / f"{md.stem}.ipynb", out / "teacher" / f"{md.stem}.ipynb")
-            for md in SOURCES}
+    return {
+        md.stem: (out / "student" / f"{md.stem}.ipynb", out / "teacher" / f"{md.stem}.ipynb")
+        for md in SOURCES
+    }
 
 
 def _cells_tagged(notebook, tag):
@@ -51,8 +53,9 @@ def _cells_tagged(notebook, tag):
 
 def _is_stub_line(line: str) -> bool:
     """Lines a stub may keep from a solution: signatures, docstrings, decorators."""
-    return line.startswith(("def ", "async def ", "class ", "@", '"""', "'''")) \
-        or line.endswith('"""')
+    return line.startswith(("def ", "async def ", "class ", "@", '"""', "'''")) or line.endswith(
+        '"""'
+    )
 
 
 def solution_only_lines(md_text: str) -> set[str]:
@@ -61,15 +64,19 @@ def solution_only_lines(md_text: str) -> set[str]:
     inside = {line.strip() for region in regions for line in region.splitlines()}
     outside_text = _BLOCK.sub("", _GATED.sub("", md_text))
     outside = {line.strip() for line in outside_text.splitlines()}
-    return {line for line in inside - outside
-            if line and not line.startswith((":::", "```", ":tags:", "---"))}
+    return {
+        line
+        for line in inside - outside
+        if line and not line.startswith((":::", "```", ":tags:", "---"))
+    }
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
 def test_teacher_version_is_the_chapter(md, exported):
     teacher = exported[md.stem][1]
     assert teacher.read_text(encoding="utf-8") == md.with_suffix(".ipynb").read_text(
-        encoding="utf-8"), f"the teacher version of {md.stem} differs from {md.stem}.ipynb"
+        encoding="utf-8"
+    ), f"the teacher version of {md.stem} differs from {md.stem}.ipynb"
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=IDS)
@@ -79,8 +86,13 @@ def test_student_version_has_no_solution(md, exported):
     assert not re.search(r"\{solution(-start|-end)?\}", text), "a solution directive is left"
     assert not _cells_tagged(student, exercises.SOLUTION_TAG)
     secret = solution_only_lines(md.read_text(encoding="utf-8"))
-    leaked = sorted({line.strip() for line in text.splitlines()
-                     if line.strip() in secret and not _is_stub_line(line.strip())})
+    leaked = sorted(
+        {
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() in secret and not _is_stub_line(line.strip())
+        }
+    )
     assert not leaked, f"solution lines left in the student version: {leaked[:5]}"
 
 
@@ -91,8 +103,12 @@ def test_student_version_keeps_every_check_cell(md, exported):
     checks = [cell.source for cell in _cells_tagged(teacher, exercises.CHECK_TAG)]
     assert [cell.source for cell in _cells_tagged(student, exercises.CHECK_TAG)] == checks
     # Every solution's place holds a TODO for the student.
-    solutions = {match for match in re.findall(r"\{solution(?:-start)?\} (\S+)",
-                                               "\n".join(c.source for c in teacher.cells))}
+    solutions = {
+        match
+        for match in re.findall(
+            r"\{solution(?:-start)?\} (\S+)", "\n".join(c.source for c in teacher.cells)
+        )
+    }
     todos = "\n".join(cell.source for cell in _cells_tagged(student, exercises.TODO_TAG))
     assert all(f"(exercise {label})" in todos for label in solutions)
 
@@ -104,9 +120,12 @@ def test_every_chapter_calls_a_checker(md):
     assert chapter.exercises, f"{md.stem}: no exercise"
     from rnn_course import checks
 
-    called = {node.func.id for cell in _cells_tagged(notebook, exercises.CHECK_TAG)
-              for node in ast.walk(ast.parse(cell.source))
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {
+        node.func.id
+        for cell in _cells_tagged(notebook, exercises.CHECK_TAG)
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     used = sorted(name for name in called if name.startswith("check_"))
     assert used, f"{md.stem}: no check cell calls a checker of rnn_course.checks"
     assert all(callable(getattr(checks, name, None)) for name in used), used
@@ -138,8 +157,10 @@ count = helper * 7
 
 
 def test_stub_of_a_class_keeps_its_methods():
-    solution = "class Stop(Base):\n    limit = 3\n\n    def on_epoch_begin(self, epoch, logs=None):\n" \
-               "        raise RuntimeError('x')\n"
+    solution = (
+        "class Stop(Base):\n    limit = 3\n\n    def on_epoch_begin(self, epoch, logs=None):\n"
+        "        raise RuntimeError('x')\n"
+    )
     stub = exercises.solution_stub([solution])
     assert "class Stop(Base):" in stub and "def on_epoch_begin(self, epoch, logs=None):" in stub
     assert "limit" not in stub and "RuntimeError" not in stub
@@ -150,18 +171,32 @@ def _chapter(markdown: str):
     return jupytext.reads(header + markdown, fmt="md:myst")
 
 
-@pytest.mark.parametrize("markdown, words", [
-    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
-     "```{code-cell} ipython3\nx = 1\n```\n\n:::{solution-end}\n:::\n",
-     ["must be tagged 'solution'"]),
-    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n```{code-cell} ipython3\n:tags: [solution]\n\n"
-     "x = 1\n```\n", ["must lie between solution-start and solution-end"]),
-    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
-     "```{code-cell} ipython3\n:tags: [solution, check]\n\nx = 1\n```\n\n:::{solution-end}\n:::\n",
-     ["check cell must follow"]),
-    (":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\nText.\n",
-     ["has no solution-end"]),
-])
+@pytest.mark.parametrize(
+    "markdown, words",
+    [
+        (
+            ":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
+            "```{code-cell} ipython3\nx = 1\n```\n\n:::{solution-end}\n:::\n",
+            ["must be tagged 'solution'"],
+        ),
+        (
+            ":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n"
+            "```{code-cell} ipython3\n:tags: [solution]\n\nx = 1\n```\n",
+            ["must lie between solution-start and solution-end"],
+        ),
+        (
+            ":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n:::{solution-start} ex-x\n:::\n\n"
+            "```{code-cell} ipython3\n:tags: [solution, check]\n\nx = 1\n```\n\n"
+            ":::{solution-end}\n:::\n",
+            ["check cell must follow"],
+        ),
+        (
+            ":::{exercise}\n:label: ex-x\n\nDo it.\n:::\n\n"
+            ":::{solution-start} ex-x\n:::\n\nText.\n",
+            ["has no solution-end"],
+        ),
+    ],
+)
 def test_a_solution_authors_forgot_to_tag_is_an_error(markdown, words):
     with pytest.raises(exercises.AssignError) as error:
         exercises.read_exercises(_chapter(markdown), "ch.md")
@@ -169,11 +204,14 @@ def test_a_solution_authors_forgot_to_tag_is_an_error(markdown, words):
     assert "\n" not in message and all(word in message for word in words), message
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["--chapter", "99"], ["no chapter named '99'", "choose among"]),
-    (["--chapter", "07", "--source", "{twins}"], ["several chapters named '07'"]),
-    (["--source", "/nonexistent/chapters"], ["no chapters folder"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--chapter", "99"], ["no chapter named '99'", "choose among"]),
+        (["--chapter", "07", "--source", "{twins}"], ["several chapters named '07'"]),
+        (["--source", "/nonexistent/chapters"], ["no chapters folder"]),
+    ],
+)
 def test_bad_input_gives_one_line_and_exit_code_2(argv, words, tmp_path, capsys):
     (tmp_path / "07_a.md").write_text("# A\n")
     (tmp_path / "07_b.md").write_text("# B\n")
@@ -187,7 +225,11 @@ def test_bad_input_gives_one_line_and_exit_code_2(argv, words, tmp_path, capsys)
 def test_command_line_exit_code(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tools.assign", "--chapter", "nope", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT)
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no chapter named 'nope'" in result.stderr
 
@@ -203,17 +245,23 @@ def test_instructor_guide_is_up_to_date():
     assert text.startswith("(instructor-guide)=\n"), "keep the label (instructor-guide)= on top"
     assert instructor_guide.render_guide(text, SOURCES, load_results()) == text, (
         "instructor_guide.md is out of date: run "
-        "`python -m tools.assign --guide instructor_guide.md`")
+        "`python -m tools.assign --guide instructor_guide.md`"
+    )
 
 
 def test_guide_reads_run_times_and_says_when_none():
     infos = [instructor_guide.chapter_info(CHAPTERS / "03_numpy_rnn.md")]
     empty = instructor_guide.render_guide_tables(infos, [])
     assert "not measured yet" in empty and " s |" not in empty
-    measured = [{"schema": 1, "machine": {"id": "cpu2", "cores": 2, "gpu": None,
-                                          "description": "2 CPU cores"},
-                 "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 7.6,
-                               "ok": True}], "imdb": [], "numpy_rnn": []}]
+    measured = [
+        {
+            "schema": 1,
+            "machine": {"id": "cpu2", "cores": 2, "gpu": None, "description": "2 CPU cores"},
+            "chapters": [{"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 7.6, "ok": True}],
+            "imdb": [],
+            "numpy_rnn": [],
+        }
+    ]
     table = instructor_guide.render_guide_tables(infos, measured)
     row = next(line for line in table.splitlines() if line.startswith("| {ref}`ch-numpy-rnn`"))
     assert "| 8 s | not measured yet | not measured yet |" in row
@@ -259,11 +307,17 @@ _IMPORT_EVERY_MODULE = textwrap.dedent("""
 
 
 def test_every_module_of_the_package_imports_without_the_tools_dependencies(tmp_path):
-    result = subprocess.run([sys.executable, "-c", _IMPORT_EVERY_MODULE, *TOOLS_ONLY],
-                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERY_MODULE, *TOOLS_ONLY],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, (
         f"importing rnn_course without {' or '.join(TOOLS_ONLY)} failed (they belong to the "
-        f"tools in tools/):\n{result.stderr[-2000:]}")
+        f"tools in tools/):\n{result.stderr[-2000:]}"
+    )
     assert int(result.stdout.split()[-2]) > 10, result.stdout
 
 
@@ -278,6 +332,9 @@ def test_no_module_of_the_package_imports_the_tools_dependencies():
                 names = [node.module or ""]
             else:
                 continue
-            found += [f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {name}"
-                      for name in names if name.partition(".")[0] in TOOLS_ONLY]
+            found += [
+                f"{path.relative_to(PACKAGE_DIR)}:{node.lineno} imports {name}"
+                for name in names
+                if name.partition(".")[0] in TOOLS_ONLY
+            ]
     assert not found, f"the package must not need the tools' dependencies: {found}"

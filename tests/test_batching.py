@@ -1,4 +1,4 @@
-"""Tests of rnn_course.batching, the fast input recipe of Appendix A, and of its model and trainer."""
+"""Tests of rnn_course.batching, Appendix A's fast input recipe, its model and its trainer."""
 
 from __future__ import annotations
 
@@ -42,12 +42,15 @@ def test_length_cut_rounds_up_and_reads_reviews():
     assert np.mean(lengths <= cut - 7) < 0.8  # the shortest such multiple
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"coverage": 0}, "coverage must be a number in"),
-    ({"coverage": 1.5}, "coverage must be a number in"),
-    ({"coverage": True}, "coverage must be a number in"),
-    ({"multiple": 0}, "multiple must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"coverage": 0}, "coverage must be a number in"),
+        ({"coverage": 1.5}, "coverage must be a number in"),
+        ({"coverage": True}, "coverage must be a number in"),
+        ({"multiple": 0}, "multiple must be a positive integer"),
+    ],
+)
 def test_length_cut_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         length_cut(np.array([3, 4, 5]), **kwargs)
@@ -68,16 +71,16 @@ def test_padding_share_fixed_and_bucketed():
     # Two buckets, each batch holds equal lengths: no padding left.
     assert padding_share(lengths, maxlen=40, batch_size=2, boundaries=[10]) == 0.0
     # One bucket, batches of 4: every review padded to 30.
-    assert padding_share(lengths, maxlen=40, batch_size=4, boundaries=[]) == \
-        pytest.approx(1 - 80 / 120)
+    assert padding_share(lengths, maxlen=40, batch_size=4, boundaries=[]) == pytest.approx(
+        1 - 80 / 120
+    )
 
 
 def test_bucketing_cuts_the_padding_of_imdb_like_lengths():
     lengths = np.clip(np.exp(np.random.default_rng(1).normal(np.log(200), 0.65, 5000)), 20, 2000)
     lengths = lengths.astype(np.int64)
     fixed = padding_share(lengths, maxlen=500, batch_size=128)
-    bucketed = padding_share(lengths, maxlen=500, batch_size=128,
-                             boundaries=DEFAULT_BOUNDARIES)
+    bucketed = padding_share(lengths, maxlen=500, batch_size=128, boundaries=DEFAULT_BOUNDARIES)
     assert fixed > 0.4 and bucketed < 0.15
 
 
@@ -99,8 +102,9 @@ def _batches(dataset):
 def test_bucketed_dataset_pads_each_batch_to_its_longest_review():
     lengths = [4, 5, 6, 20, 21, 22, 40, 7]
     reviews, labels = _reviews(lengths), np.arange(8) % 2
-    batches = _batches(bucketed_dataset(reviews, labels, maxlen=30, batch_size=3,
-                                        boundaries=[10], shuffle=False))
+    batches = _batches(
+        bucketed_dataset(reviews, labels, maxlen=30, batch_size=3, boundaries=[10], shuffle=False)
+    )
     widths = sorted(ids.shape[1] for ids, _ in batches)
     # Short bucket: {4,5,6} then {7}; long bucket: {20,21,22} then {40 -> 30}.
     assert widths == [6, 7, 22, 30]
@@ -117,35 +121,41 @@ def test_bucketed_dataset_pads_each_batch_to_its_longest_review():
 def test_bucketed_dataset_pre_padding_and_labels_follow_reviews():
     reviews = _reviews([2, 3, 4])
     labels = np.array([0, 1, 1])
-    (ids, y), = _batches(bucketed_dataset(reviews, labels, maxlen=10, batch_size=8,
-                                          boundaries=[], shuffle=False, padding="pre"))
+    ((ids, y),) = _batches(
+        bucketed_dataset(
+            reviews, labels, maxlen=10, batch_size=8, boundaries=[], shuffle=False, padding="pre"
+        )
+    )
     for row, label in zip(ids, y):
         n = int((row != 0).sum())
-        assert (row[:4 - n] == 0).all() and row[-1] == 3 + n - 1
+        assert (row[: 4 - n] == 0).all() and row[-1] == 3 + n - 1
         assert label == labels[n - 2]
 
 
 def test_bucketed_dataset_knows_its_length_and_shuffles_reproducibly():
     reviews = _reviews(np.random.default_rng(3).integers(2, 60, size=50))
     labels = np.zeros(50)
-    dataset = bucketed_dataset(reviews, labels, maxlen=40, batch_size=8, boundaries=[10, 20],
-                               seed=5)
+    dataset = bucketed_dataset(
+        reviews, labels, maxlen=40, batch_size=8, boundaries=[10, 20], seed=5
+    )
     first = [ids.shape for ids, _ in dataset]
     assert len(first) == int(dataset.cardinality())
-    again = bucketed_dataset(reviews, labels, maxlen=40, batch_size=8, boundaries=[10, 20],
-                             seed=5)
+    again = bucketed_dataset(reviews, labels, maxlen=40, batch_size=8, boundaries=[10, 20], seed=5)
     assert [ids.shape for ids, _ in again] == first
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"labels": np.zeros(2)}, ValueError, r"labels must have shape \(3,\)"),
-    ({"padding": "middle"}, ValueError, "padding must be 'pre' or 'post'"),
-    ({"batch_size": 0}, ValueError, "batch_size must be a positive integer"),
-    ({"maxlen": -1}, ValueError, "maxlen must be a positive integer"),
-    ({"seed": 1.5}, TypeError, "seed must be a non-negative integer"),
-    ({"labels": "abc"}, TypeError, "labels must be an array of 0/1 numbers"),
-    ({"labels": np.array([0, 1, 2])}, ValueError, "labels must be 0 or 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"labels": np.zeros(2)}, ValueError, r"labels must have shape \(3,\)"),
+        ({"padding": "middle"}, ValueError, "padding must be 'pre' or 'post'"),
+        ({"batch_size": 0}, ValueError, "batch_size must be a positive integer"),
+        ({"maxlen": -1}, ValueError, "maxlen must be a positive integer"),
+        ({"seed": 1.5}, TypeError, "seed must be a non-negative integer"),
+        ({"labels": "abc"}, TypeError, "labels must be an array of 0/1 numbers"),
+        ({"labels": np.array([0, 1, 2])}, ValueError, "labels must be 0 or 1"),
+    ],
+)
 def test_bucketed_dataset_rejects_bad_arguments(kwargs, error, message):
     arguments = {"sequences": _reviews([2, 3, 4]), "labels": np.zeros(3), "maxlen": 10}
     arguments.update(kwargs)
@@ -181,15 +191,21 @@ def _sorted_cut(lengths, coverage):
     return int(np.sort(lengths)[int(np.ceil(coverage * len(lengths))) - 1])
 
 
-@pytest.mark.parametrize("answer, ok, words", [
-    (_sorted_cut, True, "Correct!"),
-    (lambda lengths, coverage: length_cut(lengths, coverage, multiple=1), True, "Correct!"),
-    (lambda lengths, coverage: np.percentile(lengths, 100 * coverage), False, "whole number"),
-    (lambda lengths, coverage: int(np.sort(lengths)[int(coverage * len(lengths)) - 1]), False,
-     "fewer than"),
-    (lambda lengths, coverage: _sorted_cut(lengths, coverage) + 1, False, "shorter cut"),
-    (lambda lengths, coverage: 1 / 0, False, "ZeroDivisionError"),
-])
+@pytest.mark.parametrize(
+    "answer, ok, words",
+    [
+        (_sorted_cut, True, "Correct!"),
+        (lambda lengths, coverage: length_cut(lengths, coverage, multiple=1), True, "Correct!"),
+        (lambda lengths, coverage: np.percentile(lengths, 100 * coverage), False, "whole number"),
+        (
+            lambda lengths, coverage: int(np.sort(lengths)[int(coverage * len(lengths)) - 1]),
+            False,
+            "fewer than",
+        ),
+        (lambda lengths, coverage: _sorted_cut(lengths, coverage) + 1, False, "shorter cut"),
+        (lambda lengths, coverage: 1 / 0, False, "ZeroDivisionError"),
+    ],
+)
 def test_check_length_cut(answer, ok, words, capsys):
     from rnn_course.checks import check_length_cut
 
@@ -238,12 +254,16 @@ def test_cudnn_problems_names_what_keeps_a_layer_off_the_kernel():
     from rnn_course.models import build_text_classifier
 
     assert cudnn_problems(build_fast_classifier("lstm", num_words=20, units=2)) == []
-    problems = cudnn_problems(build_text_classifier("gru", num_words=20, units=2,
-                                                    recurrent_dropout=0.2))
+    problems = cudnn_problems(
+        build_text_classifier("gru", num_words=20, units=2, recurrent_dropout=0.2)
+    )
     assert problems == ["gru: recurrent_dropout must be 0, not 0.2"]
-    assert cudnn_problems(keras.layers.GRU(2, reset_after=False, name="g")) == \
-        ["g: reset_after must be True"]
-    assert "no cuDNN kernel" in cudnn_problems(build_text_classifier("simple_rnn", num_words=20,
-                                                                    units=2))[0]
+    assert cudnn_problems(keras.layers.GRU(2, reset_after=False, name="g")) == [
+        "g: reset_after must be True"
+    ]
+    assert (
+        "no cuDNN kernel"
+        in cudnn_problems(build_text_classifier("simple_rnn", num_words=20, units=2))[0]
+    )
     with pytest.raises(TypeError, match="must be a Keras model or layer"):
         cudnn_problems("lstm")

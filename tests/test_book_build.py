@@ -36,17 +36,13 @@ def chapter_pages() -> list[str]:
 def test_pages_are_rendered_from_the_md_source(site, name):
     # The paired .ipynb is excluded: the page's source link names the .md.
     html = page(site, name)
-    assert f"_sources/{name}.md" in html, (
-        f"{name}: the page was not built from {name}.md"
-    )
+    assert f"_sources/{name}.md" in html, f"{name}: the page was not built from {name}.md"
 
 
 @pytest.mark.parametrize("name", chapter_pages())
 def test_colab_button_points_at_committed_notebook(site, name):
     repo = book_config()["repository"]["url"].removeprefix("https://github.com/")
-    expected = (
-        f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
-    )
+    expected = f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
     html = page(site, name)
     assert expected in html, f"{name}: no Colab link to {expected}"
     assert (ROOT / f"{name}.ipynb").exists()
@@ -110,7 +106,9 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     )
     result = subprocess.run(
         [str(JUPYTER_BOOK), "build", str(book), "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode != 0, "a chapter whose cell raises must fail the build"
     assert "this cell fails" in result.stdout + result.stderr
@@ -138,5 +136,7 @@ def test_no_caption_is_a_stray_piece_of_alt_text(site):
             if not alt_text.endswith((".", ")")):
                 problems.append(f"{path.name}: alt text stops mid-sentence: {alt_text[-40:]!r}")
             if words and words[0][0].islower():
-                problems.append(f"{path.name}: caption starts mid-sentence: {' '.join(words[:6])!r}")
+                problems.append(
+                    f"{path.name}: caption starts mid-sentence: {' '.join(words[:6])!r}"
+                )
     assert not problems, "\n".join(problems)

@@ -57,6 +57,7 @@ def h0_variants(rng, batch, units):
 
 # ------------------------------------------------------- TensorFlow reference
 
+
 def tf_forward(x, W, U, b, h0, stop_before=None):
     """The tanh RNN in TensorFlow; rows of x3 are sequences. Returns the list of states.
 
@@ -89,7 +90,7 @@ def tf_gradients(x, W, U, b, G, h0=None):
         loss = tf.reduce_sum(G3 * H) + 0.5 * tf.reduce_sum(H**2)
     sources = [Wv, Uv, bv] + ([] if h0v is None else [h0v]) + states
     grads = tape.gradient(loss, sources)
-    dstates = tf.stack(grads[-len(states):], axis=1).numpy()
+    dstates = tf.stack(grads[-len(states) :], axis=1).numpy()
     dh0 = None if h0v is None else grads[3].numpy()
     return grads[0].numpy(), grads[1].numpy(), grads[2].numpy(), dh0, dstates.reshape(G.shape)
 
@@ -101,14 +102,22 @@ def numpy_gradients(x, W, U, b, G, h0=None, truncate=None):
 
 # ------------------------------------------------------- against GradientTape
 
+
 @pytest.mark.parametrize("batch, timesteps, features, units", SHAPES)
 def test_matches_gradient_tape(batch, timesteps, features, units):
     rng, x, W, U, b, G = make_case(0, batch, timesteps, features, units)
     for name, h0 in h0_variants(rng, batch, units).items():
         grads = numpy_gradients(x, W, U, b, G, h0)
         dW, dU, db, dh0, dstates = tf_gradients(x, W, U, b, G, h0)
-        assert grads.dW.shape == W.shape and grads.dU.shape == U.shape and grads.db.shape == b.shape
-        for ours, theirs in ((grads.dW, dW), (grads.dU, dU), (grads.db, db), (grads.dstates, dstates)):
+        assert (
+            grads.dW.shape == W.shape and grads.dU.shape == U.shape and grads.db.shape == b.shape
+        )
+        for ours, theirs in (
+            (grads.dW, dW),
+            (grads.dU, dU),
+            (grads.db, db),
+            (grads.dstates, dstates),
+        ):
             assert relative_error(ours, theirs) < 1e-10, name
         if h0 is not None:
             # A shared h0 gets the sum of the per-sequence gradients.
@@ -152,6 +161,7 @@ def test_keras_simple_rnn_float64_gradients(built_layer):
 
 # --------------------------------------------------- against finite differences
 
+
 def central_difference(f, array, eps=1e-6):
     grad = np.zeros_like(array)
     for index in np.ndindex(array.shape):
@@ -161,7 +171,9 @@ def central_difference(f, array, eps=1e-6):
     return grad
 
 
-@pytest.mark.parametrize("batch, timesteps, features, units", [(None, 6, 3, 4), (3, 5, 2, 3), (2, 1, 3, 2)])
+@pytest.mark.parametrize(
+    "batch, timesteps, features, units", [(None, 6, 3, 4), (3, 5, 2, 3), (2, 1, 3, 2)]
+)
 def test_matches_finite_differences(batch, timesteps, features, units):
     rng, x, W, U, b, G = make_case(3, batch, timesteps, features, units)
     h0 = rng.uniform(-0.5, 0.5, size=(units,) if batch is None else (batch, units))
@@ -184,7 +196,10 @@ def test_a_wrong_gradient_fails_the_checks():
     states = rnn_forward(x, W, U, b)
     grads = rnn_backward(x, W, U, b, states, G + states)
     numeric = central_difference(
-        lambda a: float(np.sum(G * rnn_forward(x, a, U, b)) + 0.5 * np.sum(rnn_forward(x, a, U, b) ** 2)), W
+        lambda a: float(
+            np.sum(G * rnn_forward(x, a, U, b)) + 0.5 * np.sum(rnn_forward(x, a, U, b) ** 2)
+        ),
+        W,
     )
     assert relative_error(grads.dW, numeric) < 1e-7
     no_slope = np.zeros_like(W)
@@ -197,6 +212,7 @@ def test_a_wrong_gradient_fails_the_checks():
 
 
 # ------------------------------------------------------------------ readout
+
 
 @pytest.mark.parametrize("batch", [None, 3])
 @pytest.mark.parametrize("steps", ["last", "all"])
@@ -243,6 +259,7 @@ def test_readout_mse_is_keras_mse():
 
 
 # -------------------------------------------------------------- truncation
+
 
 def tf_truncated_gradients(x, W, U, b, G, h0, k):
     """Truncated BPTT by definition: each step's loss term sees only k steps."""
@@ -313,6 +330,7 @@ def test_truncate_one_is_the_local_gradient():
 
 
 # ------------------------------------------------ vanishing and exploding
+
 
 def last_state_gradient_norms(inputs, W, U, b, seed=0):
     """||dL/dh_{T-k}|| for k = 0..T-1, with a unit gradient on the last state."""
@@ -389,6 +407,7 @@ def test_orthogonal_keeps_norm_in_linear_regime_only(network):
 
 # -------------------------------------------------------------- bad input
 
+
 def _good_args():
     _, x, W, U, b, G = make_case(14, 2, 5, 3, 4)
     return x, W, U, b, rnn_forward(x, W, U, b), G
@@ -399,21 +418,66 @@ def _bad_cases():
     nan_G = G.copy()
     nan_G[0, 1, 2] = np.nan
     return {
-        "states shape": (ValueError, (x, W, U, b, states[:, :-1], G), {}, ["states", "(2, 4, 4)", "(2, 5, 4)"]),
-        "states single for batch": (ValueError, (x, W, U, b, states[0], G), {}, ["states", "(5, 4)"]),
-        "grad_states shape": (ValueError, (x, W, U, b, states, G[..., :3]), {}, ["grad_states", "(2, 5, 3)"]),
-        "other weights": (ValueError, (x, W, 0.5 * U, b, states, G), {}, ["states are not rnn_forward"]),
-        "states shifted": (ValueError, (x, W, U, b, np.roll(states, 1, axis=1), G), {}, ["states are not"]),
-        "h0 not used in forward": (ValueError, (x, W, U, b, states, G), {"h0": np.full(4, 0.5)}, ["states are not"]),
+        "states shape": (
+            ValueError,
+            (x, W, U, b, states[:, :-1], G),
+            {},
+            ["states", "(2, 4, 4)", "(2, 5, 4)"],
+        ),
+        "states single for batch": (
+            ValueError,
+            (x, W, U, b, states[0], G),
+            {},
+            ["states", "(5, 4)"],
+        ),
+        "grad_states shape": (
+            ValueError,
+            (x, W, U, b, states, G[..., :3]),
+            {},
+            ["grad_states", "(2, 5, 3)"],
+        ),
+        "other weights": (
+            ValueError,
+            (x, W, 0.5 * U, b, states, G),
+            {},
+            ["states are not rnn_forward"],
+        ),
+        "states shifted": (
+            ValueError,
+            (x, W, U, b, np.roll(states, 1, axis=1), G),
+            {},
+            ["states are not"],
+        ),
+        "h0 not used in forward": (
+            ValueError,
+            (x, W, U, b, states, G),
+            {"h0": np.full(4, 0.5)},
+            ["states are not"],
+        ),
         "h0 shape": (ValueError, (x, W, U, b, states, G), {"h0": np.zeros(3)}, ["h0", "(3,)"]),
         "W features": (ValueError, (x, W[:, :2], U, b, states, G), {}, ["(4, 2)", "(2, 5, 3)"]),
         "U shape": (ValueError, (x, W, U[:, :3], b, states, G), {}, ["(4, 3)", "(4, 4)"]),
         "b shape": (ValueError, (x, W, U, b[:3], states, G), {}, ["(3,)", "(4,)"]),
         "inputs 4d": (ValueError, (x[None], W, U, b, states, G), {}, ["4 dimensions"]),
         "NaN grad_states": (ValueError, (x, W, U, b, states, nan_G), {}, ["grad_states", "NaN"]),
-        "complex": (TypeError, (x, W, U, b, states, G.astype(complex)), {}, ["grad_states", "complex"]),
-        "truncate zero": (ValueError, (x, W, U, b, states, G), {"truncate": 0}, ["truncate", "at least 1"]),
-        "truncate float": (TypeError, (x, W, U, b, states, G), {"truncate": 2.5}, ["truncate", "2.5"]),
+        "complex": (
+            TypeError,
+            (x, W, U, b, states, G.astype(complex)),
+            {},
+            ["grad_states", "complex"],
+        ),
+        "truncate zero": (
+            ValueError,
+            (x, W, U, b, states, G),
+            {"truncate": 0},
+            ["truncate", "at least 1"],
+        ),
+        "truncate float": (
+            TypeError,
+            (x, W, U, b, states, G),
+            {"truncate": 2.5},
+            ["truncate", "2.5"],
+        ),
         "truncate bool": (TypeError, (x, W, U, b, states, G), {"truncate": True}, ["truncate"]),
     }
 
@@ -484,9 +548,14 @@ def test_list_inputs():
 
 # ----------------------------------------------------------------- clipping
 
+
 def test_clip_by_global_norm_matches_tensorflow():
     rng = np.random.default_rng(17)
-    grads = [100 * rng.standard_normal((4, 3)), rng.standard_normal((4, 4)), rng.standard_normal(4)]
+    grads = [
+        100 * rng.standard_normal((4, 3)),
+        rng.standard_normal((4, 4)),
+        rng.standard_normal(4),
+    ]
     clipped, norm = clip_by_global_norm(grads, 1.0)
     expected, tf_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], 1.0)
     assert norm == pytest.approx(float(tf_norm))
@@ -535,6 +604,7 @@ def test_clip_bad_input(grads, max_norm, error, fragment):
 
 
 # ---------------------------------------------------- small linear algebra
+
 
 def test_relative_error():
     assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0

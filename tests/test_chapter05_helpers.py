@@ -18,7 +18,6 @@ from rnn_course.text import (
     word_sentiment,
 )
 
-
 # ------------------------------------------------ the parameter-count formula
 
 

@@ -9,8 +9,8 @@ from rnn_course.checks import check_parameter_count, check_rnn_forward, check_rn
 from rnn_course.numpy_nets import rnn_forward
 from tests.helpers import require
 
-
 # --------------------------------------------------------- student answers
+
 
 def batched_loop_over_time(inputs, W, U, b):
     state = np.zeros((inputs.shape[0], W.shape[0]))
@@ -70,10 +70,15 @@ def single_concatenate(inputs, W, U, b):
 
 # ------------------------------------------------------- check_rnn_forward
 
+
 @pytest.mark.parametrize(
     "fn",
-    [batched_loop_over_time, batched_float32, rnn_forward,
-     lambda x, W, U, b: batched_loop_over_time(x, W, U, b).tolist()],
+    [
+        batched_loop_over_time,
+        batched_float32,
+        rnn_forward,
+        lambda x, W, U, b: batched_loop_over_time(x, W, U, b).tolist(),
+    ],
 )
 def test_rnn_forward_accepts_correct_answers(fn, one_line):
     assert check_rnn_forward(fn) is True
@@ -97,8 +102,16 @@ def test_rnn_forward_accepts_single_sequence_version(one_line):
         (single_sequence, True, ["raised", "for inputs (2, 5, 3)"]),
         (lambda x, W, U, b: None, True, ["returned None", "add a return"]),
         (lambda x, W, U, b: 1 / 0, True, ["raised ZeroDivisionError", "division by zero"]),
-        (lambda x, W, U, b: np.full((x.shape[0], x.shape[1], W.shape[0]), "a"), True, ["not numeric"]),
-        (lambda x, W, U, b: np.full((x.shape[0], x.shape[1], W.shape[0]), np.nan), True, ["NaN or infinite"]),
+        (
+            lambda x, W, U, b: np.full((x.shape[0], x.shape[1], W.shape[0]), "a"),
+            True,
+            ["not numeric"],
+        ),
+        (
+            lambda x, W, U, b: np.full((x.shape[0], x.shape[1], W.shape[0]), np.nan),
+            True,
+            ["NaN or infinite"],
+        ),
     ],
 )
 def test_rnn_forward_rejects_wrong_answers(fn, batched, fragments, one_line):
@@ -121,6 +134,7 @@ def test_rnn_forward_quiet(capsys):
 
 
 # --------------------------------------------------- check_parameter_count
+
 
 def test_parameter_count_correct(one_line):
     assert check_parameter_count(64 * 32 + 64 * 64 + 64, features=32, units=64) is True
@@ -160,14 +174,17 @@ def test_parameter_count_matches_keras():
     assert check_parameter_count(layer.count_params(), features=5, units=7, verbose=False)
 
 
-@pytest.mark.parametrize("features, units, error", [(0, 3, ValueError), (3, -1, ValueError),
-                                                    (2.5, 3, TypeError), (True, 3, TypeError)])
+@pytest.mark.parametrize(
+    "features, units, error",
+    [(0, 3, ValueError), (3, -1, ValueError), (2.5, 3, TypeError), (True, 3, TypeError)],
+)
 def test_parameter_count_bad_call(features, units, error):
     with pytest.raises(error, match="positive integer"):
         check_parameter_count(10, features=features, units=units)
 
 
 # -------------------------------------------------- check_rnn_output_shape
+
 
 def test_output_shape_correct(one_line):
     assert check_rnn_output_shape(np.zeros((100, 64)), timesteps=100, units=64) is True

@@ -8,8 +8,8 @@ import pytest
 from rnn_course.checks import check_rnn_backward
 from rnn_course.numpy_nets import rnn_backward
 
-
 # --------------------------------------------------------- student answers
+
 
 def student_bptt(inputs, W, U, b, states, grad_states, slip=None):
     """A batched student answer, right or with one slip."""
@@ -54,6 +54,7 @@ def slipped(slip):
 
 # ------------------------------------------------------------------- right
 
+
 @pytest.mark.parametrize("fn", [right, right_float32, package])
 def test_accepts_correct_answers(fn, one_line):
     assert check_rnn_backward(fn) is True
@@ -72,6 +73,7 @@ def test_accepts_lists(one_line):
 
 # ------------------------------------------------------------------- wrong
 
+
 @pytest.mark.parametrize(
     "fn, fragments",
     [
@@ -80,13 +82,19 @@ def test_accepts_lists(one_line):
         (slipped("U"), ["through U^T, not U", "a_t @ U"]),
         (slipped("h_t"), ["Wrong dU ", "h_{t-1}"]),
         (slipped("dW doubled"), ["Wrong dW ", "dU and db are right", "x_t^T"]),
-        (lambda *a: tuple(g.T for g in right(*a)), ["dW must have the shape of W", "(4, 3)", "(3, 4)"]),
+        (
+            lambda *a: tuple(g.T for g in right(*a)),
+            ["dW must have the shape of W", "(4, 3)", "(3, 4)"],
+        ),
         (lambda *a: right(*a)[:2], ["Return the three gradients", "tuple"]),
         (lambda *a: None, ["returned None", "add a return"]),
         (lambda *a: 1 / 0, ["raised ZeroDivisionError", "(2, 5, 3)"]),
         (lambda *a: (np.full((4, 3), np.nan),) + right(*a)[1:], ["dW", "NaN or infinite"]),
         (lambda *a: (np.full((4, 3), "x"),) + right(*a)[1:], ["dW", "not numeric"]),
-        (lambda *a: tuple(0.5 * g for g in right(*a)), ["Wrong dW, dU and db", "check the walk back"]),
+        (
+            lambda *a: tuple(0.5 * g for g in right(*a)),
+            ["Wrong dW, dU and db", "check the walk back"],
+        ),
     ],
 )
 def test_rejects_wrong_answers(fn, fragments, one_line):

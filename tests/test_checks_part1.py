@@ -13,7 +13,6 @@ from rnn_course.checks import (
 )
 from rnn_course.examples import hand_worked_rnn
 
-
 # ---------------------------------------------------------- families
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_course.data import CIFAR10_CLASSES, load_cifar10
-from rnn_course.data import _cache, synthetic_cifar10
+from rnn_course.data import CIFAR10_CLASSES, _cache, load_cifar10, synthetic_cifar10
 
 KERAS_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer",

@@ -119,8 +119,9 @@ def randomise(layer, rng):
 
     Keras's zero biases would hide bias bugs.
     """
-    layer.set_weights([0.5 * rng.standard_normal(w.shape).astype("float32")
-                       for w in layer.get_weights()])
+    layer.set_weights(
+        [0.5 * rng.standard_normal(w.shape).astype("float32") for w in layer.get_weights()]
+    )
     return layer
 
 
@@ -142,8 +143,11 @@ def test_lstm_matches_textbook_loop(batch, timesteps, features, units):
     p = random_lstm_params(rng, features, units)
     h, c = lstm_forward(x, p, return_carry=True)
     h_ref, c_ref = lstm_loop(x, p)
-    assert h.shape == h_ref.shape == ((timesteps, units) if batch is None
-                                      else (batch, timesteps, units))
+    assert (
+        h.shape
+        == h_ref.shape
+        == ((timesteps, units) if batch is None else (batch, timesteps, units))
+    )
     np.testing.assert_allclose(h, h_ref, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(c, c_ref, rtol=1e-12, atol=1e-12)
 
@@ -216,8 +220,9 @@ def test_params_as_dict():
     as_dict = q._asdict()
     np.testing.assert_array_equal(gru_forward(x, as_dict), gru_forward(x, q))
     as_dict.pop("reset_after")  # the default is Keras 3's
-    np.testing.assert_array_equal(gru_forward(x, as_dict),
-                                  gru_forward(x, q._replace(reset_after=True)))
+    np.testing.assert_array_equal(
+        gru_forward(x, as_dict), gru_forward(x, q._replace(reset_after=True))
+    )
 
 
 def test_large_preactivations_no_overflow_warning():
@@ -418,7 +423,9 @@ def gru_case():
 
 def test_error_wrong_input_dimensions(lstm_case, gru_case):
     x, p = lstm_case
-    one_line_error(ValueError, lambda: lstm_forward(x[0, 0], p), r"\(timesteps, features\).*\(3,\)")
+    one_line_error(
+        ValueError, lambda: lstm_forward(x[0, 0], p), r"\(timesteps, features\).*\(3,\)"
+    )
     one_line_error(ValueError, lambda: gru_forward(x[None], gru_case[1]), r"4 dimensions")
 
 
@@ -429,8 +436,10 @@ def test_error_features_mismatch_names_W(lstm_case, gru_case):
     one_line_error(ValueError, lambda: gru_forward(x[..., :2], gru_case[1]), r"W_z")
 
 
-@pytest.mark.parametrize("name, shape", [("W_f", (4, 2)), ("U_c", (4, 3)), ("b_o", (3,)),
-                                         ("U_o", (4,)), ("b_i", (4, 1))])
+@pytest.mark.parametrize(
+    "name, shape",
+    [("W_f", (4, 2)), ("U_c", (4, 3)), ("b_o", (3,)), ("U_o", (4,)), ("b_i", (4, 1))],
+)
 def test_error_wrong_param_shape_names_it(lstm_case, name, shape):
     x, p = lstm_case
     bad = p._replace(**{name: np.zeros(shape)})
@@ -440,8 +449,9 @@ def test_error_wrong_param_shape_names_it(lstm_case, name, shape):
 
 def test_error_wrong_gru_param_shape_names_it(gru_case):
     x, q = gru_case
-    one_line_error(ValueError, lambda: gru_forward(x, q._replace(rb_h=np.zeros(5))),
-                   r"rb_h.*\(5,\)")
+    one_line_error(
+        ValueError, lambda: gru_forward(x, q._replace(rb_h=np.zeros(5))), r"rb_h.*\(5,\)"
+    )
     one_line_error(ValueError, lambda: gru_forward(x, q._replace(W_z=np.zeros(4))), r"W_z")
 
 
@@ -450,27 +460,37 @@ def test_error_nan_and_inf(lstm_case, gru_case):
     x_nan = x.copy()
     x_nan[1, 2, 0] = np.nan
     one_line_error(ValueError, lambda: lstm_forward(x_nan, p), r"inputs.*NaN")
-    one_line_error(ValueError, lambda: lstm_forward(x, p._replace(U_f=np.full((4, 4), np.inf))),
-                   r"U_f.*infinite")
-    one_line_error(ValueError, lambda: gru_forward(x, gru_case[1], h0=np.full(4, np.nan)),
-                   r"h0.*NaN")
-    one_line_error(ValueError, lambda: lstm_forward(x, p, c0=np.array([0, 0, 0, np.nan])),
-                   r"c0.*NaN")
+    one_line_error(
+        ValueError,
+        lambda: lstm_forward(x, p._replace(U_f=np.full((4, 4), np.inf))),
+        r"U_f.*infinite",
+    )
+    one_line_error(
+        ValueError, lambda: gru_forward(x, gru_case[1], h0=np.full(4, np.nan)), r"h0.*NaN"
+    )
+    one_line_error(
+        ValueError, lambda: lstm_forward(x, p, c0=np.array([0, 0, 0, np.nan])), r"c0.*NaN"
+    )
 
 
 def test_error_wrong_types(lstm_case, gru_case):
     x, p = lstm_case
-    one_line_error(TypeError, lambda: lstm_forward(np.full((5, 3), "a"), p),
-                   r"inputs.*real numbers")
-    one_line_error(TypeError, lambda: lstm_forward(x, p._replace(W_o=np.ones((4, 3), bool))),
-                   r"W_o.*real numbers")
+    one_line_error(
+        TypeError, lambda: lstm_forward(np.full((5, 3), "a"), p), r"inputs.*real numbers"
+    )
+    one_line_error(
+        TypeError,
+        lambda: lstm_forward(x, p._replace(W_o=np.ones((4, 3), bool))),
+        r"W_o.*real numbers",
+    )
     one_line_error(TypeError, lambda: lstm_forward(x, tuple(p)), r"LSTMParams.*tuple")
     one_line_error(TypeError, lambda: lstm_forward(x, [1, 2]), r"LSTMParams.*list")
     one_line_error(TypeError, lambda: lstm_forward(x, gru_case[1]), r"gru_forward")
     one_line_error(TypeError, lambda: gru_forward(x, p), r"lstm_forward")
     one_line_error(TypeError, lambda: lstm_forward(x, p, return_carry="yes"), r"return_carry")
-    one_line_error(TypeError, lambda: gru_forward(x, gru_case[1]._replace(reset_after=1)),
-                   r"reset_after")
+    one_line_error(
+        TypeError, lambda: gru_forward(x, gru_case[1]._replace(reset_after=1)), r"reset_after"
+    )
 
 
 def test_error_dict_with_wrong_keys(lstm_case):
@@ -516,15 +536,24 @@ def test_error_layers():
 def test_error_set_params_mismatch(built_layer):
     rng = np.random.default_rng(20)
     layer = randomise(built_layer("LSTM", 3, 4), rng)
-    one_line_error(ValueError, lambda: set_lstm_params(layer, random_lstm_params(rng, 3, 5)),
-                   r"5 units.*4 units")
+    one_line_error(
+        ValueError,
+        lambda: set_lstm_params(layer, random_lstm_params(rng, 3, 5)),
+        r"5 units.*4 units",
+    )
     no_bias = randomise(built_layer("LSTM", 3, 4, use_bias=False), rng)
     one_line_error(ValueError, lambda: set_lstm_params(no_bias, lstm_params(layer)), r"no bias")
     gru = randomise(built_layer("GRU", 3, 4), rng)
-    one_line_error(ValueError, lambda: set_gru_params(gru, random_gru_params(rng, 3, 4, False)),
-                   r"reset_after")
-    one_line_error(ValueError, lambda: set_gru_params(gru, random_gru_params(rng, 2, 4)),
-                   r"2 features.*3 features")
+    one_line_error(
+        ValueError,
+        lambda: set_gru_params(gru, random_gru_params(rng, 3, 4, False)),
+        r"reset_after",
+    )
+    one_line_error(
+        ValueError,
+        lambda: set_gru_params(gru, random_gru_params(rng, 2, 4)),
+        r"2 features.*3 features",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -542,8 +571,10 @@ def test_param_counts_match_keras(features, units):
         assert gru_param_count(features, units, reset_after=reset_after) == gru.count_params()
 
 
-@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (2.0, TypeError),
-                                        (True, TypeError), (None, TypeError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [(0, ValueError), (-1, ValueError), (2.0, TypeError), (True, TypeError), (None, TypeError)],
+)
 def test_param_count_errors(bad, error):
     with pytest.raises(error, match="positive integer"):
         lstm_param_count(bad, 3)
@@ -560,8 +591,19 @@ def test_draw_lstm_cell_labels_every_part():
 
     fig = draw_lstm_cell()
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
-    for label in ("forget gate", "input gate", "candidate", "output gate", "σ", "tanh",
-                  "$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$x_t$", "carry"):
+    for label in (
+        "forget gate",
+        "input gate",
+        "candidate",
+        "output gate",
+        "σ",
+        "tanh",
+        "$c_{t-1}$",
+        "$c_t$",
+        "$h_{t-1}$",
+        "$x_t$",
+        "carry",
+    ):
         assert label in texts, label
     assert texts.count("σ") >= 3  # three sigmoid gates (and the key)
     plt.close(fig)
@@ -572,8 +614,11 @@ def test_plot_gate_activations():
 
     rng = np.random.default_rng(21)
     words = [f"w{k}" for k in range(12)]
-    gates = {"forget": rng.random((12, 5)), "input": rng.random((12, 5)),
-             "output": rng.random((12, 5))}
+    gates = {
+        "forget": rng.random((12, 5)),
+        "input": rng.random((12, 5)),
+        "output": rng.random((12, 5)),
+    }
     fig = plot_gate_activations(gates, words, title="gates")
     panels = [ax for ax in fig.axes if ax.images]
     assert len(panels) == 3
@@ -583,15 +628,18 @@ def test_plot_gate_activations():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("gates, words, kind, match", [
-    ({}, ["a"], ValueError, "empty"),
-    ([np.zeros((2, 3))], ["a", "b"], TypeError, "dict"),
-    ({"f": np.zeros((3, 2))}, ["a", "b"], ValueError, r"\(2, units\)"),
-    ({"f": np.zeros(2)}, ["a", "b"], ValueError, "one row per word"),
-    ({"f": np.array([[np.nan], [0.0]])}, ["a", "b"], ValueError, "NaN"),
-    ({"f": np.zeros((2, 1))}, "ab", TypeError, "words"),
-    ({"f": np.zeros((2, 1))}, ["a", 2], TypeError, "strings"),
-])
+@pytest.mark.parametrize(
+    "gates, words, kind, match",
+    [
+        ({}, ["a"], ValueError, "empty"),
+        ([np.zeros((2, 3))], ["a", "b"], TypeError, "dict"),
+        ({"f": np.zeros((3, 2))}, ["a", "b"], ValueError, r"\(2, units\)"),
+        ({"f": np.zeros(2)}, ["a", "b"], ValueError, "one row per word"),
+        ({"f": np.array([[np.nan], [0.0]])}, ["a", "b"], ValueError, "NaN"),
+        ({"f": np.zeros((2, 1))}, "ab", TypeError, "words"),
+        ({"f": np.zeros((2, 1))}, ["a", 2], TypeError, "strings"),
+    ],
+)
 def test_plot_gate_activations_errors(gates, words, kind, match):
     from rnn_course.cell_diagrams import plot_gate_activations
 

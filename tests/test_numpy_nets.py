@@ -150,7 +150,12 @@ def test_dtypes():
     f32 = [a.astype(np.float32) for a in (x, W, U, b)]
     assert rnn_forward(*f32).dtype == np.float32
     assert rnn_forward(x, W, U, b).dtype == np.float64
-    ints = rnn_forward(np.ones((5, 3), dtype=int), np.ones((4, 3), dtype=int), np.eye(4, dtype=int), np.zeros(4, dtype=int))
+    ints = rnn_forward(
+        np.ones((5, 3), dtype=int),
+        np.ones((4, 3), dtype=int),
+        np.eye(4, dtype=int),
+        np.zeros(4, dtype=int),
+    )
     assert ints.dtype == np.float64
     np.testing.assert_allclose(ints[0], np.tanh(3.0))
 
@@ -168,6 +173,7 @@ def test_accepts_lists_and_does_not_modify_inputs():
 
 
 # ---------------------------------------------------------------- bad input
+
 
 def _good(batch=2, timesteps=5, features=3, units=4):
     rng = np.random.default_rng(11)
@@ -190,20 +196,36 @@ def _bad_cases():
         "b 2d": (ValueError, (x, W, U, b[None], None), ["(1, 4)", "(4,)"]),
         "h0 units": (ValueError, (x, W, U, b, np.zeros(3)), ["(3,)", "(4,)", "(2, 4)"]),
         "h0 batch": (ValueError, (x, W, U, b, np.zeros((5, 4))), ["(5, 4)", "(2, 5, 3)"]),
-        "h0 2d for one sequence": (ValueError, (single, W, U, b, np.zeros((1, 4))), ["(1, 4)", "(4,)"]),
+        "h0 2d for one sequence": (
+            ValueError,
+            (single, W, U, b, np.zeros((1, 4))),
+            ["(1, 4)", "(4,)"],
+        ),
         "inputs 1d": (ValueError, (x[0, 0], W, U, b, None), ["(3,)", "1 dimensions"]),
         "inputs 4d": (ValueError, (x[None], W, U, b, None), ["(1, 2, 5, 3)", "4 dimensions"]),
         "W 1d": (ValueError, (x, W[0], U, b, None), ["(3,)"]),
         "empty sequence": (ValueError, (x[:, :0], W, U, b, None), ["(2, 0, 3)", "0 timesteps"]),
-        "empty single sequence": (ValueError, (single[:0], W, U, b, None), ["(0, 3)", "0 timesteps"]),
+        "empty single sequence": (
+            ValueError,
+            (single[:0], W, U, b, None),
+            ["(0, 3)", "0 timesteps"],
+        ),
         "empty batch": (ValueError, (x[:0], W, U, b, None), ["(0, 5, 3)", "empty batch"]),
         "NaN inputs": (ValueError, (nan_x, W, U, b, None), ["inputs", "NaN", "(2, 5, 3)"]),
         "infinite W": (ValueError, (x, inf_W, U, b, None), ["W", "infinite"]),
         "string inputs": (TypeError, (x.astype(str), W, U, b, None), ["inputs", "dtype"]),
-        "object inputs": (TypeError, (np.array([[None, 1.0]]), W, U, b, None), ["inputs", "object"]),
+        "object inputs": (
+            TypeError,
+            (np.array([[None, 1.0]]), W, U, b, None),
+            ["inputs", "object"],
+        ),
         "boolean U": (TypeError, (x, W, U > 0, b, None), ["U", "bool"]),
         "complex b": (TypeError, (x, W, U, b + 1j, None), ["b", "complex"]),
-        "ragged inputs": (ValueError, ([[1.0, 2.0, 3.0], [1.0]], W, U, b, None), ["inputs", "rectangular"]),
+        "ragged inputs": (
+            ValueError,
+            ([[1.0, 2.0, 3.0], [1.0]], W, U, b, None),
+            ["inputs", "rectangular"],
+        ),
     }
 
 
@@ -327,8 +349,10 @@ def test_simple_rnn_param_count_matches_keras(features, units):
     assert simple_rnn_param_count(features, units) == layer.count_params()
 
 
-@pytest.mark.parametrize("bad, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError),
-                                        ("4", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "bad, error",
+    [(0, ValueError), (-3, ValueError), (2.5, TypeError), ("4", TypeError), (True, TypeError)],
+)
 def test_simple_rnn_param_count_rejects_bad_sizes(bad, error):
     from rnn_course.numpy_nets import simple_rnn_param_count
 

@@ -55,7 +55,9 @@ def check_two_panels(fig, history, metric_key, metric_label):
         assert set(lines) == {"training", "validation"}
         np.testing.assert_allclose(lines["training"].get_ydata(), history[key])
         np.testing.assert_allclose(lines["validation"].get_ydata(), history[f"val_{key}"])
-        np.testing.assert_array_equal(lines["training"].get_xdata(), np.arange(1, len(history[key]) + 1))
+        np.testing.assert_array_equal(
+            lines["training"].get_xdata(), np.arange(1, len(history[key]) + 1)
+        )
         assert ax.get_legend() is not None
         colours = {to_hex(line.get_color()).upper() for line in lines.values()}
         assert colours <= {c.upper() for c in OKABE_ITO}
@@ -93,7 +95,12 @@ def test_history_from_fit():
 
 
 def test_history_other_metric():
-    history = {"mae": [3.0, 2.0], "loss": [9.0, 4.0], "val_mae": [3.5, 2.5], "val_loss": [10.0, 6.0]}
+    history = {
+        "mae": [3.0, 2.0],
+        "loss": [9.0, 4.0],
+        "val_mae": [3.5, 2.5],
+        "val_loss": [10.0, 6.0],
+    }
     fig = plot_history(history, metric="mae")
     check_two_panels(fig, history, "mae", "mae")
 
@@ -150,6 +157,7 @@ def test_okabe_ito_palette():
 
 # ------------------------------------------------------ plot_state_histograms
 
+
 def test_state_histograms():
     rng = np.random.default_rng(0)
     saturated = np.ones((10, 4))
@@ -164,7 +172,9 @@ def test_state_histograms():
         (bars,) = ax.containers  # the histogram's bars
         assert sum(bar.get_height() for bar in bars) == pytest.approx(100.0)  # percentages
         assert ax.get_ylabel() == "% of values"
-        dashed = sorted(line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--")
+        dashed = sorted(
+            line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"
+        )
         assert dashed == pytest.approx([-0.99, 0.99])  # the saturation threshold
 
 
@@ -188,10 +198,14 @@ def test_state_histograms_bad_input(states, threshold, error):
 
 # ---------------------------------------------------------------- plot_curves
 
+
 def test_curves():
     fig = plot_curves(
         {"r = 0.5": 0.5 ** np.arange(10), "r = 1": np.ones(10)},
-        xlabel="time step t", ylabel="norm", title="Norms", logy=True,
+        xlabel="time step t",
+        ylabel="norm",
+        title="Norms",
+        logy=True,
     )
     (ax,) = fig.get_axes()
     assert ax.get_xlabel() == "time step t" and ax.get_ylabel() == "norm"

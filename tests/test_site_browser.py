@@ -34,8 +34,14 @@ from tests.helpers import ROOT, book_config, toc_files
 CHROMIUM = Path("/usr/bin/chromium")
 APT_INSTALL = "apt-get update && apt-get install -y --no-install-recommends chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # Nothing but the local server resolves: a page that needs the network fails here.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
@@ -54,8 +60,9 @@ STOP_WORDS = {"from", "with", "into", "about", "versus", "what", "when", "throug
 
 # --- the server and the browser, once per session -----------------------------------------
 
+
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):  # the base class's signature
         pass  # failed requests are reported by the browser, with the page that made them
 
 
@@ -165,7 +172,7 @@ class Visit:
         path = SCREENSHOTS / f"{self.screenshot_name.replace('/', '-')}.png"
         try:
             self.page.screenshot(path=str(path), full_page=True, timeout=TIMEOUT_MS)
-        except Exception:  # noqa: BLE001 - a crashed page must not hide the real failure
+        except Exception:  # a crashed page must not hide the real failure
             return None
         return path
 
@@ -215,14 +222,15 @@ def math_problems(page: Page) -> list[str]:
         page.wait_for_function("() => window.MathJax?.startup?.promise")
         page.evaluate("() => MathJax.startup.promise")
         raw = page.locator("article .math:not(:has(mjx-container))").evaluate_all(
-            "elements => elements.map(e => e.textContent.trim().slice(0, 60))")
+            "elements => elements.map(e => e.textContent.trim().slice(0, 60))"
+        )
         problems += [f"math not typeset by MathJax: {text}" for text in raw]
         if not page.locator("article mjx-container").count():
             problems.append("no mjx-container: MathJax rendered nothing")
     text = page.locator("article").inner_text()
     for delimiter in RAW_MATH:
         for match in re.finditer(re.escape(delimiter), text):
-            context = text[max(0, match.start() - 30): match.end() + 30].replace("\n", " ")
+            context = text[max(0, match.start() - 30) : match.end() + 30].replace("\n", " ")
             problems.append(f"raw math {delimiter!r} in the text: ...{context}...")
     return problems
 
@@ -256,7 +264,8 @@ def colab_problems(page: Page, name: str) -> list[str]:
     repo = book_config()["repository"]["url"].removeprefix("https://github.com/")
     expected = f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
     hrefs = page.locator('a[href^="https://colab.research.google.com"]').evaluate_all(
-        "links => links.map(a => a.href)")
+        "links => links.map(a => a.href)"
+    )
     problems = []
     if hrefs != [expected]:
         problems.append(f"Colab links {hrefs}, expected exactly [{expected}]")
@@ -273,9 +282,11 @@ def objectives_problems(page: Page) -> list[str]:
     classes = first.get_attribute("class") or ""
     text = first.inner_text()
     if "admonition" not in classes.split() or "Objectives" not in text:
-        return [f"the first element after the title is not the objectives box: "
-                f"<{first.evaluate('e => e.tagName.toLowerCase()')} class={classes!r}> "
-                f"{text[:80]!r}"]
+        return [
+            f"the first element after the title is not the objectives box: "
+            f"<{first.evaluate('e => e.tagName.toLowerCase()')} class={classes!r}> "
+            f"{text[:80]!r}"
+        ]
     return []
 
 
@@ -294,22 +305,24 @@ def solution_problems(page: Page) -> list[str]:
         title.click()
         try:
             content.wait_for(state="visible", timeout=5_000)
-        except Exception:  # noqa: BLE001 - reported as a finding, with the label
+        except Exception:  # reported as a finding, with the label
             problems.append(f"{label}: clicking the dropdown did not show the solution")
     if solutions.count():
         # Let the page react to what opened (tab stops on new scrollable blocks)
         # before anything inspects it: two frames.
-        page.evaluate("() => new Promise(done => requestAnimationFrame("
-                      "() => requestAnimationFrame(done)))")
+        page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
     return problems
 
 
-CHAPTER_MAP_JS = """() => Object.fromEntries([...document.querySelectorAll("article table a[href]")]
+CHAPTER_MAP_JS = """() => Object.fromEntries(
+    [...document.querySelectorAll("article table a[href]")]
     .map(a => [new URL(a.href).pathname, a.closest("tr").lastElementChild.innerText.trim()]))"""
 
 
 def landing_problems(page: Page) -> list[str]:
-    """The chapter map (a table: one line per page) has a promise for every page; a figure shows."""
+    """The chapter map (one line per page) has a promise for every page; a figure shows."""
     promises = page.evaluate(CHAPTER_MAP_JS)
     problems = []
     for name in PAGES[1:]:
@@ -343,13 +356,17 @@ def accessibility_problems(page: Page) -> list[str]:
         if violation["impact"] not in BLOCKING_IMPACTS:
             continue
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        shown = "; ".join(targets[:8]) + (f"; ... {len(targets) - 8} more" if len(targets) > 8 else "")
-        problems.append(f"axe {violation['id']} ({violation['impact']}): {violation['help']} "
-                        f"-> {shown}")
+        shown = "; ".join(targets[:8]) + (
+            f"; ... {len(targets) - 8} more" if len(targets) > 8 else ""
+        )
+        problems.append(
+            f"axe {violation['id']} ({violation['impact']}): {violation['help']} -> {shown}"
+        )
     return problems
 
 
 # --- the tests -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_reads_well_in_a_browser(reader, base_url, name):
@@ -411,7 +428,9 @@ def test_dark_mode_toggles(reader, base_url):
     with visit(reader, base_url, f"dark-mode-{name}") as current:
         page = current.open(f"{name}.html")
         html = page.locator("html")
-        assert html.get_attribute("data-theme") == "light", "a light-preferring reader starts light"
+        assert html.get_attribute("data-theme") == "light", (
+            "a light-preferring reader starts light"
+        )
         light_background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         page.locator(".theme-switch-button:visible").first.click()
         page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")

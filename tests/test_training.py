@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from rnn_course.checks import check_text_classifier_params
+from rnn_course.models import build_text_classifier
+from rnn_course.notebook import set_seed
 from rnn_course.training import (
     TABLE_COLUMNS,
     EpochTimer,
@@ -18,8 +20,6 @@ from rnn_course.training import (
     results_table,
     train_and_evaluate,
 )
-from rnn_course.models import build_text_classifier
-from rnn_course.notebook import set_seed
 
 NUM_WORDS, MAXLEN = 30, 10
 

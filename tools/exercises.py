@@ -226,7 +226,8 @@ def read_exercises(notebook: Any, name: str = "chapter") -> ChapterExercises:
         kept: list[str] = []
         i = 0
 
-        def flush() -> None:
+        def flush(kept: list[str] = kept, index: int = index) -> None:
+            # Bound now: the loop's next cell has its own kept and index.
             if kept and any(line.strip() for line in kept):
                 pieces.append(_Piece("text", index, text="\n".join(kept).strip("\n")))
             kept.clear()
@@ -453,7 +454,7 @@ def _needed_names(chapter: ChapterExercises, exercise: Exercise) -> set[str]:
             solution |= _stored_names(tree)
     # Names the chapter defines before the solution stay the chapter's.
     before = set()
-    for i, cell in enumerate(cells[:exercise.solution_cells[0]]):
+    for cell in cells[:exercise.solution_cells[0]]:
         if cell.cell_type == "code" and SOLUTION_TAG not in _tags(cell):
             tree = _python(cell.source)
             if tree is not None:

@@ -20,9 +20,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+import matplotlib.pyplot as plt  # after choosing the backend
 
-from rnn_course.diagrams import draw_unrolled_rnn  # noqa: E402
+from rnn_course.diagrams import draw_unrolled_rnn
 
 FIGURE = Path(__file__).resolve().parents[1] / "_static" / "unrolled-rnn.svg"
 #: Time steps drawn: enough to show the chain, small enough for the landing page.

@@ -81,7 +81,9 @@ def _history_dict(history: Any) -> Mapping[str, Any]:
 def _curve(logs: Mapping[str, Any], key: str) -> np.ndarray:
     values = logs[key]
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        raise TypeError(f"history[{key!r}] must be a list of numbers, got {type(values).__name__}.")
+        raise TypeError(
+            f"history[{key!r}] must be a list of numbers, got "
+            f"{type(values).__name__}.")
     if len(values) == 0:
         raise ValueError(f"history[{key!r}] is empty: train for at least one epoch.")
     if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
@@ -202,7 +204,8 @@ def plot_state_histograms(
         raise TypeError(f"states must be a dict {{label: array}}, got {type(states).__name__}.")
     if not states:
         raise ValueError("states is empty: pass at least one {label: array}.")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < threshold < 1:
+    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
+            or not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}.")
     bins = _validate.positive_int("bins", bins)
     arrays = {}

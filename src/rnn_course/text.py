@@ -199,9 +199,13 @@ def plot_word_vectors(
         raise ValueError("vectors holds NaN or infinite values.")
     words = _validate.strings("words", words)
     if len(words) != points.shape[0]:
-        raise ValueError(f"Expected {points.shape[0]} words, one per row of vectors, got {len(words)}.")
+        raise ValueError(
+            f"Expected {points.shape[0]} words, one per row of vectors, got "
+            f"{len(words)}.")
     if groups is not None and not isinstance(groups, Mapping):
-        raise TypeError(f"groups must be a dict {{word: group}} or None, got {type(groups).__name__}.")
+        raise TypeError(
+            f"groups must be a dict {{word: group}} or None, got "
+            f"{type(groups).__name__}.")
     title = _validate.text("title", title)
     if label_words is None:
         labelled = set(words)
@@ -375,7 +379,9 @@ def _as_text_list(texts: Any) -> list[str]:
     if isinstance(texts, str):
         return [texts]
     if isinstance(texts, (bytes, bytearray)):
-        raise TypeError("texts must be a string or a list of strings, got bytes: decode them first.")
+        raise TypeError(
+            "texts must be a string or a list of strings, got bytes: decode them "
+            "first.")
     if isinstance(texts, Mapping) or not isinstance(texts, Iterable):
         raise TypeError(
             f"texts must be a string or a list of strings, got {type(texts).__name__}."
@@ -385,7 +391,9 @@ def _as_text_list(texts: Any) -> list[str]:
         raise ValueError("texts is empty: pass at least one text.")
     for i, item in enumerate(items):
         if not isinstance(item, str):
-            raise TypeError(f"texts[{i}] must be a string, got {type(item).__name__}: {item!r:.40}.")
+            raise TypeError(
+                f"texts[{i}] must be a string, got {type(item).__name__}: "
+                f"{item!r:.40}.")
     return items
 
 

@@ -252,7 +252,9 @@ def train_and_evaluate(
     if validation_data is None:
         if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real) \
                 or not 0 < validation_split < 1:
-            raise ValueError(f"validation_split must be between 0 and 1, got {validation_split!r}.")
+            raise ValueError(
+                "validation_split must be between 0 and 1, got "
+                f"{validation_split!r}.")
         if int(_count("x_train", x_train) * validation_split) < 1:
             raise ValueError(
                 f"validation_split={validation_split} of {_count('x_train', x_train)} samples "

@@ -186,7 +186,7 @@ class EpochCounter(keras.callbacks.Callback):
                             f"got {type(runs).__name__}.")
         self.runs: list[int] = [] if runs is None else runs
 
-    def __deepcopy__(self, memo: dict) -> "EpochCounter":
+    def __deepcopy__(self, memo: dict) -> EpochCounter:
         return EpochCounter(self.runs)  # a new callback, the same shared list
 
     def on_train_begin(self, logs=None) -> None:

@@ -72,7 +72,9 @@ def _colormap(cmap: Any) -> str:
     if not isinstance(cmap, str):
         raise TypeError(f"cmap must be the name of a colormap, got {type(cmap).__name__}.")
     if cmap not in plt.colormaps():
-        raise ValueError(f"cmap {cmap!r} is not a Matplotlib colormap; try 'viridis' or 'cividis'.")
+        raise ValueError(
+            f"cmap {cmap!r} is not a Matplotlib colormap; try 'viridis' or "
+            "'cividis'.")
     return cmap
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
-from collections.abc import Iterator, Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -139,7 +139,7 @@ def _call_student(
         return student_fn(*args), None
     except NotImplementedError:
         return None, _NOT_WRITTEN.format(what="your function still raises NotImplementedError")
-    except Exception as error:  # noqa: BLE001 - any error is feedback here
+    except Exception as error:  # any error is feedback here
         return None, f"Your function raised {type(error).__name__} {where}: {_first_line(error)}"
 
 

@@ -136,7 +136,7 @@ def _probe_family(model: Any) -> tuple[str | None, str]:
             x = rng.standard_normal(probe_shape).astype(dtype)
         try:
             output = model(x, training=False)
-        except Exception as error:  # noqa: BLE001 - any error is feedback here
+        except Exception as error:  # any error is feedback here
             return None, (
                 f"the model raised {type(error).__name__} on inputs of shape {probe_shape}: "
                 f"{_model_error_line(error)}"

@@ -7,7 +7,8 @@ shape of the states and the forward pass in NumPy.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

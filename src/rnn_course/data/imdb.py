@@ -138,7 +138,7 @@ def _from_keras(
     try:
         with download_timeout():
             return load(keras)
-    except Exception as error:  # noqa: BLE001 - any failure means "use the twin"
+    except Exception as error:  # any failure means "use the twin"
         detail = one_line(error)
         download = "URL fetch failure" in detail or isinstance(error, OSError)
         if strict:

@@ -419,7 +419,9 @@ def scale_to_spectral_radius(matrix: Any, radius: float) -> np.ndarray:
     radius = positive_number("radius", radius)
     current = spectral_radius(M)
     if current == 0.0:
-        raise ValueError("matrix has only zero eigenvalues: no scaling gives it a spectral radius.")
+        raise ValueError(
+            "matrix has only zero eigenvalues: no scaling gives it a spectral "
+            "radius.")
     M = M.astype(floating_dtype(M), copy=False)
     return M * M.dtype.type(radius / current)
 
@@ -450,7 +452,8 @@ def random_orthogonal(n: int, rng: Any = None) -> np.ndarray:
         rng = np.random.default_rng(None if rng is None else seed("rng", rng))
     elif not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"rng must be a np.random.Generator, an integer seed or None, got {type(rng).__name__}."
+            "rng must be a np.random.Generator, an integer seed or None, got "
+            f"{type(rng).__name__}."
         )
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
     signs = np.sign(np.diag(R))

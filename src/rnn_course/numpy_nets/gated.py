@@ -290,7 +290,9 @@ def _lstm_run(inputs: Any, params: Any, h0: Any, c0: Any) -> dict[str, np.ndarra
     return run_over_time(step, input_term, (starts["h0"], starts["c0"]), single)
 
 
-def lstm_gates(inputs: Any, params: Any, h0: Any | None = None, c0: Any | None = None) -> LSTMGates:
+def lstm_gates(
+    inputs: Any, params: Any, h0: Any | None = None, c0: Any | None = None
+) -> LSTMGates:
     """Run an LSTM and return every gate, the carries and the hidden states.
 
     The same computation as :func:`lstm_forward` (see there for the

@@ -24,6 +24,7 @@ from rnn_course.numpy_nets.gated import (
     _reset_after,
 )
 
+
 def _require_built(layer: Any, kind: str) -> Any:
     """Check that ``layer`` is a built Keras layer of class ``kind``; return its cell."""
     import keras
