@@ -61,3 +61,21 @@ def require(name: str) -> ModuleType:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The cells of every row of the Markdown tables in ``markdown``, stripped.
+
+    Header rows count; the rules under them (``|:---|---:|``) do not. Tables
+    are padded to line up, so tests compare cells, not the padded text.
+    """
+    rows = []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if not (line.startswith("|") and line.endswith("|")):
+            continue
+        cells = [cell.strip() for cell in line[1:-1].split("|")]
+        if all(set(cell) <= set(":-") and cell for cell in cells):
+            continue
+        rows.append(cells)
+    return rows

@@ -982,6 +982,13 @@ case(
     batch_sizes=st.sampled_from([[], [0], "32", None]),
     name=st.sampled_from(["", 3, None]),
 )
+case(
+    "rnn_course.tables.markdown_table",
+    {"header": ["a", "b"], "rows": [["1", "2"]]},
+    header=st.sampled_from(["ab", [1, 2], [b"a", b"b"]]),
+    rows=st.sampled_from([[["1"]], [["1", "2", "3"]]]),
+    align=st.sampled_from(["middle", ["left"], ["left", "up"], 3]),
+)
 case("rnn_course.tuning.EpochCounter", {}, runs=st.sampled_from(["runs", 3, {"a": 1}, (1, 2)]))
 case(
     "rnn_course.tuning.hyperband_schedule",

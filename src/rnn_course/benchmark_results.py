@@ -33,6 +33,8 @@ import math
 import os
 from pathlib import Path
 
+from rnn_course.tables import markdown_table
+
 #: Version of the file layout this module reads and writes.
 SCHEMA = 1
 #: The recipe of the seeds (the starting notebooks) and the course's fast one.
@@ -317,15 +319,15 @@ def chapters_markdown(result: dict) -> str:
     result = _one_result(result)
     if not result["chapters"]:
         return ""
-    lines = ["| chapter | quick (s) | full (s) |", "|---|---:|---:|"]
+    rows = []
     for chapter in sorted({e["chapter"] for e in result["chapters"]}):
         quick = chapter_seconds(result, chapter, "quick")
         full = chapter_seconds(result, chapter, "full")
         failed = [e["mode"] for e in result["chapters"]
                   if e["chapter"] == chapter and not e.get("ok", True)]
         note = f" (failed: {', '.join(failed)})" if failed else ""
-        lines.append(f"| {chapter}{note} | {_cell(quick, '.1f')} | {_cell(full, '.1f')} |")
-    return "\n".join(lines)
+        rows.append([f"{chapter}{note}", _cell(quick, ".1f"), _cell(full, ".1f")])
+    return markdown_table(["chapter", "quick (s)", "full (s)"], rows, ["left", "right", "right"])
 
 
 def tests_markdown(result: dict) -> str:
@@ -338,8 +340,7 @@ def tests_markdown(result: dict) -> str:
     result = _one_result(result)
     if not result["tests"]:
         return ""
-    lines = ["| commit | command | install (s) | tests (s) | total (min) | passed | failed "
-             "| ok |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    rows = []
     for entry in result["tests"]:
         install, tests = _number(entry.get("install_seconds")), _number(entry.get("test_seconds"))
         total = None if install is None or tests is None else (install + tests) / 60
@@ -349,11 +350,14 @@ def tests_markdown(result: dict) -> str:
         ok = {None: "not measured", True: "yes", False: "no"}[entry.get("ok")]
         if entry.get("ok") is False and _count(entry.get("exit_status")) is not None:
             ok += f" (exit {entry['exit_status']})"
-        lines.append(f"| {entry['commit']} | `{command}` | {_cell(install, '.1f')} "
-                     f"| {_cell(tests, '.1f')} | {_cell(total, '.1f')} "
-                     f"| {_cell(_count(entry.get('passed')), 'd')} "
-                     f"| {_cell(_count(entry.get('failed')), 'd')} | {ok} |")
-    return "\n".join(lines)
+        rows.append([
+            entry["commit"], f"`{command}`", _cell(install, ".1f"), _cell(tests, ".1f"),
+            _cell(total, ".1f"), _cell(_count(entry.get("passed")), "d"),
+            _cell(_count(entry.get("failed")), "d"), ok,
+        ])
+    header = ["commit", "command", "install (s)", "tests (s)", "total (min)", "passed",
+              "failed", "ok"]
+    return markdown_table(header, rows, ["left"] * 2 + ["right"] * 5 + ["left"])
 
 
 def imdb_markdown(result: dict) -> str:
@@ -361,19 +365,19 @@ def imdb_markdown(result: dict) -> str:
     rows = imdb_comparison(result)
     if not rows:
         return ""
-    lines = ["| cell | epochs | train size | seeds s/epoch | fast s/epoch | speed-up "
-             "| seeds val acc | fast val acc | 2x target met |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    cells = []
     for row in rows:
         met = {None: "not measured", True: "yes", False: "no"}[row["target_met"]]
-        lines.append(
-            f"| {row['cell']} | {_cell(row['epochs'], 'd')} | {_cell(row['train_size'], 'd')} "
-            f"| {_cell(row['seeds_seconds_per_epoch'], '.1f')} "
-            f"| {_cell(row['fast_seconds_per_epoch'], '.1f')} "
-            f"| {_cell(row['speedup'], '.2f', 'x')} "
-            f"| {_cell(row['seeds_val_accuracy'], '.3f')} "
-            f"| {_cell(row['fast_val_accuracy'], '.3f')} | {met} |")
-    return "\n".join(lines)
+        cells.append([
+            row["cell"], _cell(row["epochs"], "d"), _cell(row["train_size"], "d"),
+            _cell(row["seeds_seconds_per_epoch"], ".1f"),
+            _cell(row["fast_seconds_per_epoch"], ".1f"), _cell(row["speedup"], ".2f", "x"),
+            _cell(row["seeds_val_accuracy"], ".3f"), _cell(row["fast_val_accuracy"], ".3f"),
+            met,
+        ])
+    header = ["cell", "epochs", "train size", "seeds s/epoch", "fast s/epoch", "speed-up",
+              "seeds val acc", "fast val acc", "2x target met"]
+    return markdown_table(header, cells, ["left"] + ["right"] * 7 + ["left"])
 
 
 def numpy_markdown(result: dict) -> str:
@@ -381,14 +385,14 @@ def numpy_markdown(result: dict) -> str:
     rows = numpy_comparison(result)
     if not rows:
         return ""
-    lines = ["| method | sequences/s | speed-up over the loop | batch x timesteps x "
-             "features -> units |", "|---|---:|---:|---|"]
+    cells = []
     for row in rows:
         sizes = "x".join(str(row.get(k, "?")) for k in ("batch", "timesteps", "features"))
-        lines.append(f"| {row['method']} | {_cell(row['sequences_per_second'], ',.0f')} "
-                     f"| {_cell(row['speedup'], '.1f', 'x')} "
-                     f"| {sizes} -> {row.get('units', '?')} |")
-    return "\n".join(lines)
+        cells.append([row["method"], _cell(row["sequences_per_second"], ",.0f"),
+                      _cell(row["speedup"], ".1f", "x"), f"{sizes} -> {row.get('units', '?')}"])
+    header = ["method", "sequences/s", "speed-up over the loop",
+              "batch x timesteps x features -> units"]
+    return markdown_table(header, cells, ["left", "right", "right", "left"])
 
 
 def markdown_report(result: dict) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnn_course.tables import markdown_table
+
 __all__ = ["HandWorkedRNN", "hand_worked_rnn"]
 
 
@@ -148,17 +150,12 @@ class HandWorkedRNN:
         def pair(values: np.ndarray) -> str:
             return "(" + ", ".join(_fmt(v, self.decimals) for v in values) + ")"
 
-        lines = [
-            "| step $t$ | input $x_t$ | pre-activation $z_t = W x_t + U h_{t-1} + b$ "
-            "| state $h_t = \\tanh(z_t)$ |",
-            "|:---:|:---:|:---:|:---:|",
-        ]
-        for t in range(1, self.timesteps + 1):
-            lines.append(
-                f"| {t} | {pair(self.inputs[t - 1])} | {pair(self.pre_activations[t - 1])} "
-                f"| {pair(self.states[t - 1])} |"
-            )
-        return "\n".join(lines)
+        header = ["step $t$", "input $x_t$",
+                  "pre-activation $z_t = W x_t + U h_{t-1} + b$",
+                  "state $h_t = \\tanh(z_t)$"]
+        rows = [[str(t), pair(self.inputs[t - 1]), pair(self.pre_activations[t - 1]),
+                 pair(self.states[t - 1])] for t in range(1, self.timesteps + 1)]
+        return markdown_table(header, rows, "center")
 
 
 def hand_worked_rnn() -> HandWorkedRNN:

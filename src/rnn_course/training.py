@@ -45,6 +45,7 @@ from matplotlib.ticker import MaxNLocator
 
 from rnn_course import _validate, batching, models
 from rnn_course.plotting import plot_curves
+from rnn_course.tables import markdown_table
 
 __all__ = [
     "FAST_RECIPE",
@@ -404,17 +405,8 @@ def results_table(records: Sequence[TrainingRecord], digits: int = 3) -> str:
             f"{row['best validation accuracy']:.{digits}f}",
             f"{row['test accuracy']:.{digits}f}",
         ])
-    widths = [max(len(col), *(len(c[i]) for c in cells)) for i, col in enumerate(TABLE_COLUMNS)]
-
-    def line(values: Sequence[str]) -> str:
-        padded = [v.ljust(w) if i == 0 else v.rjust(w)
-                  for i, (v, w) in enumerate(zip(values, widths))]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = "| " + " | ".join(
-        "-" * w if i == 0 else "-" * (w - 1) + ":" for i, w in enumerate(widths)
-    ) + " |"
-    return "\n".join([line(TABLE_COLUMNS), rule, *(line(c) for c in cells)])
+    align = ["left"] + ["right"] * (len(TABLE_COLUMNS) - 1)
+    return markdown_table(TABLE_COLUMNS, cells, align)
 
 
 def plot_validation_curves(

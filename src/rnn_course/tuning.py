@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 from rnn_course import _validate
 from rnn_course.models import CELLS, build_text_classifier
 from rnn_course.plotting import OKABE_ITO
+from rnn_course.tables import markdown_table
 
 __all__ = [
     "BracketRound",
@@ -288,17 +289,7 @@ def schedule_table(schedule: Sequence[BracketRound]) -> str:
               f"{r.initial_epoch} → {r.epochs}", str(r.new_epochs)) for r in rows]
     cells.append(("total", "", str(sum(r.models for r in rows)), "",
                   str(sum(r.new_epochs for r in rows))))
-    return _markdown(head, cells)
-
-
-def _markdown(head: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
-
-    def line(values: Sequence[str]) -> str:
-        return "| " + " | ".join(v.rjust(w) for v, w in zip(values, widths)) + " |"
-
-    rule = "| " + " | ".join("-" * (w - 1) + ":" for w in widths) + " |"
-    return "\n".join([line(head), rule, *(line(c) for c in cells)])
+    return markdown_table(head, cells)
 
 
 def _check_tuner(tuner: Any) -> Any:
@@ -419,7 +410,7 @@ def trials_table(tuner: Any, counter: EpochCounter | None = None, digits: int = 
         first = f"{row['trial']}{'*' if row['id'] == best_id else ''}"
         cells.append([first] + [fmt(k, row.get(k)) for k in keys[1:]])
     head = [k.replace("_", " ") for k in keys]
-    return _markdown(head, cells)
+    return markdown_table(head, cells)
 
 
 def search_cost(tuner: Any, counter: EpochCounter) -> dict[str, int]:
