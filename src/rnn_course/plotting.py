@@ -146,24 +146,12 @@ def plot_history(history: Any, metric: str = "accuracy") -> Figure:
 
     # Checked first, drawn second: a bad call leaves no half-drawn figure open.
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-    for ax, (label, train, val) in zip(axes, panels):
-        ax.plot(
-            np.arange(1, len(train) + 1),
-            train,
-            color=OKABE_ITO[0],
-            marker="o",
-            linestyle="-",
-            label="training",
-        )
-        if val is not None:
-            ax.plot(
-                np.arange(1, len(val) + 1),
-                val,
-                color=OKABE_ITO[1],
-                marker="s",
-                linestyle="--",
-                label="validation",
-            )
+    styles = (("training", OKABE_ITO[0], "o", "-"), ("validation", OKABE_ITO[1], "s", "--"))
+    for ax, (label, *curves) in zip(axes, panels):
+        for values, (name, colour, marker, line) in zip(curves, styles):
+            if values is not None:
+                ax.plot(np.arange(1, len(values) + 1), values, color=colour, marker=marker,
+                        linestyle=line, label=name)
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.set_title(label.capitalize())

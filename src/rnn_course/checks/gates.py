@@ -107,13 +107,13 @@ def check_gru_forward(
     out, no reset gate.
 
     Args:
-        student_fn: The function to check.
+        student_fn: The student's ``my_gru_forward(inputs, params)``.
         seed: Seed of the random inputs and weights.
         atol: Largest absolute difference accepted (float32 code passes).
         verbose: Print the one-line feedback.
 
     Returns:
-        ``True`` when every output matches, ``False`` otherwise.
+        ``True`` when every state of every case matches, ``False`` otherwise.
     """
     if not callable(student_fn):
         return _report(False, _not_a_function(student_fn), verbose)

@@ -17,14 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from rnn_course._validate import check_finite, flag, positive_int, real_array
-from rnn_course.numpy_nets._loop import (
-    floating_dtype,
-    initial_state,
-    project_inputs,
-    run_over_time,
-    sequences,
-    start_state,
-)
+from rnn_course.numpy_nets import _loop
 
 _LSTM_GATES = ("i", "f", "c", "o")
 _GRU_GATES = ("z", "r", "h")
@@ -227,7 +220,7 @@ def _check_gate_inputs(
     Returns the inputs as an array, the initial states by name (``None``
     where not given) and whether the inputs are a single sequence.
     """
-    x, single = sequences(inputs)
+    x, single = _loop.sequences(inputs)
     if x.shape[-1] != features:
         raise ValueError(
             f"{first} has shape {(units, features)} but inputs of shape {x.shape} have "
@@ -236,7 +229,7 @@ def _check_gate_inputs(
         )
     check_finite("inputs", x)
     given = {
-        name: None if value is None else initial_state(name, value, x, units)
+        name: None if value is None else _loop.initial_state(name, value, x, units)
         for name, value in initial.items()
     }
     return x, given, single
@@ -256,7 +249,7 @@ def _gate_inputs(
     """
     x, given, single = _check_gate_inputs(inputs, units, features, f"W_{gates[0]}", initial)
     known = [array for array in given.values() if array is not None]
-    dtype = floating_dtype(x, *arrays.values(), *known)
+    dtype = _loop.floating_dtype(x, *arrays.values(), *known)
     batch = 1 if single else x.shape[0]
     x = x.astype(dtype, copy=False).reshape(batch, -1, features)
     kinds = sorted({name.split("_")[0] for name in arrays})
@@ -264,8 +257,8 @@ def _gate_inputs(
         kind: np.concatenate([arrays[f"{kind}_{g}"] for g in gates]).astype(dtype, copy=False)
         for kind in kinds
     }
-    starts = {name: start_state(value, batch, units, dtype) for name, value in given.items()}
-    return project_inputs(x, packed["W"], packed["b"]), packed, starts, single
+    starts = {name: _loop.start_state(value, batch, units, dtype) for name, value in given.items()}
+    return _loop.project_inputs(x, packed["W"], packed["b"]), packed, starts, single
 
 
 def _lstm_run(inputs: Any, params: Any, h0: Any, c0: Any) -> dict[str, np.ndarray]:
@@ -287,7 +280,7 @@ def _lstm_run(inputs: Any, params: Any, h0: Any, c0: Any) -> dict[str, np.ndarra
         h = o * np.tanh(c)
         return (h, c), {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
 
-    return run_over_time(step, input_term, (starts["h0"], starts["c0"]), single)
+    return _loop.run_over_time(step, input_term, (starts["h0"], starts["c0"]), single)
 
 
 def lstm_gates(
@@ -403,7 +396,7 @@ def _gru_run(inputs: Any, params: Any, h0: Any) -> dict[str, np.ndarray]:
         h = z * h + (1.0 - z) * g  # Keras's convention: z keeps the old state
         return h, {"z": z, "r": r, "g": g, "h": h}
 
-    return run_over_time(step, input_term, starts["h0"], single)
+    return _loop.run_over_time(step, input_term, starts["h0"], single)
 
 
 def gru_gates(inputs: Any, params: Any, h0: Any | None = None) -> GRUGates:
@@ -455,11 +448,7 @@ def gru_forward(inputs: Any, params: Any, h0: Any | None = None) -> np.ndarray:
         ``keras.layers.GRU(units, return_sequences=True)``.
 
     Raises:
-        TypeError: ``params`` is not GRU parameters, or an argument does not
-            hold real numbers.
-        ValueError: Wrong number of dimensions, shapes that do not fit
-            together (the message names the array), an empty sequence or
-            batch, or NaN/infinite values.
+        TypeError, ValueError: As :func:`lstm_forward`, for GRU parameters.
     """
     return _gru_run(inputs, params, h0)["h"]
 

@@ -76,6 +76,27 @@ def _variable(value: Any) -> np.ndarray:
     return np.asarray(value.numpy())
 
 
+def _read_kernels(layer: Any, kind: str) -> tuple[Any, np.ndarray, np.ndarray, int]:
+    """A built layer's cell, its two kernels as arrays, and its units."""
+    cell = _require_built(layer, kind)
+    kernel, recurrent = _variable(cell.kernel), _variable(cell.recurrent_kernel)
+    return cell, kernel, recurrent, recurrent.shape[0]
+
+
+def _per_gate(gates: tuple[str, ...], units: int, **packed: np.ndarray) -> dict:
+    """Cut arrays that hold the gates side by side into one array per gate.
+
+    Each of ``packed`` has the gates along its first axis, ``units`` rows
+    each (weights already in the course's orientation, ``(k * units, ...)``);
+    ``W=...`` gives ``W_i``, ``W_f``, ... for the gates ``i``, ``f``, ...
+    """
+    return {
+        f"{name}_{g}": array[k * units:(k + 1) * units].copy()
+        for name, array in packed.items()
+        for k, g in enumerate(gates)
+    }
+
+
 def simple_rnn_params(layer: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read the weights of a built ``keras.layers.SimpleRNN`` in the course convention.
 
@@ -163,17 +184,9 @@ def lstm_params(layer: Any) -> LSTMParams:
         TypeError: ``layer`` is not a ``keras.layers.LSTM``.
         ValueError: The layer is not built yet, or uses other activations.
     """
-    cell = _require_built(layer, "LSTM")
-    kernel, recurrent = _variable(cell.kernel), _variable(cell.recurrent_kernel)
-    units = recurrent.shape[0]
+    cell, kernel, recurrent, units = _read_kernels(layer, "LSTM")
     bias = np.zeros(4 * units, kernel.dtype) if cell.bias is None else _variable(cell.bias)
-    parts = {}
-    for k, g in enumerate(_LSTM_GATES):
-        columns = slice(k * units, (k + 1) * units)
-        parts[f"W_{g}"] = kernel[:, columns].T.copy()
-        parts[f"U_{g}"] = recurrent[:, columns].T.copy()
-        parts[f"b_{g}"] = bias[columns].copy()
-    return LSTMParams(**parts)
+    return LSTMParams(**_per_gate(_LSTM_GATES, units, W=kernel.T, U=recurrent.T, b=bias))
 
 
 def gru_params(layer: Any) -> GRUParams:
@@ -194,25 +207,16 @@ def gru_params(layer: Any) -> GRUParams:
         ``reset_after``. ``use_bias=False`` gives zero biases.
 
     Raises:
-        TypeError: ``layer`` is not a ``keras.layers.GRU``.
-        ValueError: The layer is not built yet, or uses other activations.
+        TypeError, ValueError: As :func:`lstm_params`, for a GRU layer.
     """
-    cell = _require_built(layer, "GRU")
-    kernel, recurrent = _variable(cell.kernel), _variable(cell.recurrent_kernel)
-    units = recurrent.shape[0]
+    cell, kernel, recurrent, units = _read_kernels(layer, "GRU")
     if cell.bias is None:
         bias = np.zeros((2, 3 * units), kernel.dtype)
     else:
         bias = _variable(cell.bias)
         if bias.ndim == 1:  # reset_after=False: no recurrent bias
             bias = np.stack([bias, np.zeros_like(bias)])
-    parts: dict[str, Any] = {}
-    for k, g in enumerate(_GRU_GATES):
-        columns = slice(k * units, (k + 1) * units)
-        parts[f"W_{g}"] = kernel[:, columns].T.copy()
-        parts[f"U_{g}"] = recurrent[:, columns].T.copy()
-        parts[f"b_{g}"] = bias[0, columns].copy()
-        parts[f"rb_{g}"] = bias[1, columns].copy()
+    parts = _per_gate(_GRU_GATES, units, W=kernel.T, U=recurrent.T, b=bias[0], rb=bias[1])
     return GRUParams(**parts, reset_after=bool(cell.reset_after))
 
 

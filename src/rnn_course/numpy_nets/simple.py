@@ -21,14 +21,7 @@ from typing import Any
 import numpy as np
 
 from rnn_course._validate import check_finite, positive_int, real_array
-from rnn_course.numpy_nets._loop import (
-    floating_dtype,
-    initial_state,
-    project_inputs,
-    run_over_time,
-    sequences,
-    start_state,
-)
+from rnn_course.numpy_nets import _loop
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -115,24 +108,24 @@ def rnn_forward(
         raise TypeError(
             f"activation must be callable, got {type(activation).__name__}."
         )
-    x, single = sequences(inputs)
+    x, single = _loop.sequences(inputs)
     W, U, b = (real_array(name, value) for name, value in zip("WUb", (W, U, b)))
     _check_weights(x, W, U, b)
     units = W.shape[0]
     arrays = [x, W, U, b]
     if h0 is not None:
-        h0 = initial_state("h0", h0, x, units)
+        h0 = _loop.initial_state("h0", h0, x, units)
         arrays.append(h0)
     for name, array in zip(("inputs", "W", "U", "b"), arrays):
         check_finite(name, array)
 
-    dtype = floating_dtype(*arrays)
+    dtype = _loop.floating_dtype(*arrays)
     batch = 1 if single else x.shape[0]
     x = x.astype(dtype, copy=False).reshape(batch, -1, x.shape[-1])
     W, U, b = (a.astype(dtype, copy=False) for a in (W, U, b))
     # The input term does not depend on the state, so every step is
     # projected at once; only U @ h_{t-1} has to wait for the past.
-    input_term = project_inputs(x, W, b)
+    input_term = _loop.project_inputs(x, W, b)
     U_T = np.ascontiguousarray(U.T)
 
     def step(term: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -145,8 +138,8 @@ def rnn_forward(
             )
         return h, {"h": h}
 
-    start = start_state(h0, batch, units, dtype)
-    return run_over_time(step, input_term, start, single)["h"]
+    start = _loop.start_state(h0, batch, units, dtype)
+    return _loop.run_over_time(step, input_term, start, single)["h"]
 
 
 
