@@ -45,8 +45,10 @@ book-full: $(STAMP)
 # and the website's tests last and together (conftest.py groups and orders
 # them). nbval executes each chapter once and records its outputs; the book
 # build renders those instead of executing the chapters again
-# (tests/executed.py).
+# (tests/executed.py). Ruff lints the package, the tests, the tools and the
+# chapters' code cells first (a second): pyproject.toml and chapters/ruff.toml.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto --no-loadscope-reorder --durations=15
 
 # The .md is the source: rewrite every .ipynb from it (not by timestamps).

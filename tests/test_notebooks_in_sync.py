@@ -101,3 +101,37 @@ def test_contributing_shows_the_set_up_cell_the_chapters_use():
     assert cell in contributing, (
         "CONTRIBUTING.md's copy of the set-up cell differs from the chapters': update it"
     )
+
+
+# Code shown in the prose (```python, ```bash, ...) is not a code cell, so
+# ruff does not see it; on the site it scrolls sideways all the same.
+FENCE = re.compile(r"^(`{3,})(\w+)\s*$")
+PAGE_WIDTH = 79
+
+
+def wide_code_lines(text: str, width: int = PAGE_WIDTH) -> list[int]:
+    """Line numbers of the lines wider than ``width`` in fenced code blocks."""
+    wide, fence = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if fence is None:
+            match = FENCE.match(line)
+            fence = match[1] if match else None
+        elif line.strip() == fence:
+            fence = None
+        elif len(line) > width:
+            wide.append(number)
+    return wide
+
+
+def test_wide_code_lines_finds_a_wide_line():
+    text = "Prose " * 30 + "\n\n```python\nx = 1\n" + "y" * 80 + "\n```\n" + "z" * 90
+    assert wide_code_lines(text) == [5]
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_code_in_the_prose_fits_the_page(md):
+    wide = wide_code_lines(md.read_text(encoding="utf-8"))
+    assert not wide, (
+        f"{md.name}: lines {wide} of code blocks in the prose are wider than "
+        f"{PAGE_WIDTH} columns and would scroll sideways on the site"
+    )
