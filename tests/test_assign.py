@@ -58,6 +58,25 @@ def _is_stub_line(line: str) -> bool:
     )
 
 
+def docstring_lines(sources: list[str]) -> set[str]:
+    """Every line of the docstrings of the functions and classes in ``sources``.
+
+    A stub keeps a solution's signatures and docstrings, whole: a docstring
+    that spans lines is not a leak either.
+    """
+    lines = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                doc = ast.get_docstring(node, clean=False) or ""
+                lines |= {line.strip() for line in doc.splitlines()}
+    return lines
+
+
 def solution_only_lines(md_text: str) -> set[str]:
     """Lines of the solutions that appear nowhere else in the chapter."""
     regions = _GATED.findall(md_text) + [m.group(0) for m in _BLOCK.finditer(md_text)]
@@ -86,11 +105,14 @@ def test_student_version_has_no_solution(md, exported):
     assert not re.search(r"\{solution(-start|-end)?\}", text), "a solution directive is left"
     assert not _cells_tagged(student, exercises.SOLUTION_TAG)
     secret = solution_only_lines(md.read_text(encoding="utf-8"))
+    kept = docstring_lines([cell.source for cell in student.cells if cell.cell_type == "code"])
     leaked = sorted(
         {
             line.strip()
             for line in text.splitlines()
-            if line.strip() in secret and not _is_stub_line(line.strip())
+            if line.strip() in secret
+            and not _is_stub_line(line.strip())
+            and line.strip() not in kept
         }
     )
     assert not leaked, f"solution lines left in the student version: {leaked[:5]}"
