@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -79,3 +80,56 @@ def table_rows(markdown: str) -> list[list[str]]:
             continue
         rows.append(cells)
     return rows
+
+
+class _Connection:
+    """What the fake ``socket.create_connection`` of :func:`patch_probe` returns."""
+
+    def __init__(self):
+        self.closed = False
+
+    def close(self):
+        self.closed = True
+
+
+def patch_probe(monkeypatch, error: BaseException | None = None) -> list:
+    """Replace ``socket.create_connection``, the data loaders' probe.
+
+    Returns the list of its calls, each recorded as ``(address, timeout,
+    connection)``. With ``error`` every call raises it instead of connecting
+    (and records ``None`` as the connection); without, it returns a stand-in
+    whose ``closed`` says whether the caller closed it.
+    """
+    calls = []
+
+    def create_connection(address, timeout=None, *args, **kwargs):
+        if error is not None:
+            calls.append((address, timeout, None))
+            raise error
+        connection = _Connection()
+        calls.append((address, timeout, connection))
+        return connection
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return calls
+
+
+def spy_on(monkeypatch, dataset: str, name: str, outcome) -> list:
+    """Replace ``keras.datasets.<dataset>.<name>`` with a spy; return its calls.
+
+    Each call records ``(socket.getdefaulttimeout(), sys.stdout)`` as they
+    are during the call; the spy then raises ``outcome`` if it is an
+    exception, else returns it.
+    """
+    import keras
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append((socket.getdefaulttimeout(), sys.stdout))
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(getattr(keras.datasets, dataset), name, spy)
+    return calls

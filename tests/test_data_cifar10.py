@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pickle
+import socket
 import subprocess
 import sys
 import tarfile
@@ -22,7 +23,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_course.data import CIFAR10_CLASSES, _cache, load_cifar10, synthetic_cifar10
+from rnn_course.data import (
+    CIFAR10_CLASSES,
+    DatasetError,
+    _cache,
+    cifar10,
+    load_cifar10,
+    synthetic_cifar10,
+)
+from rnn_course.data._keras import sha256
+from tests.helpers import patch_probe, spy_on
 
 KERAS_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer",
@@ -437,17 +447,32 @@ def test_keras_source_returns_exactly_what_keras_returns(tmp_path):
         from rnn_course.data._keras import sha256
         cifar10._KERAS_SHA256 = sha256(cifar10.keras_cache_paths()[0])
 
-        timeouts = []
+        timeouts, stdouts, probes = [], [], []
         keras_load = keras.datasets.cifar10.load_data
+        connect = socket.create_connection
 
         def spy():
             timeouts.append(socket.getdefaulttimeout())
+            stdouts.append(sys.stdout)
             return keras_load()
 
+        def probe(*args, **kwargs):
+            probes.append(args)
+            return connect(*args, **kwargs)
+
         keras.datasets.cifar10.load_data = spy
+        socket.create_connection = probe
         (kx, ky), (kx_test, ky_test) = keras_load()
-        ((x, y), (x_test, y_test)), out = captured(lambda: load_cifar10(source="keras"))
-        (sx, sy), (sx_test, sy_test) = load_cifar10(source="auto", n_train=3, n_test=2)
+
+        def watched(**kwargs):
+            before = sys.stdout
+            data = load_cifar10(**kwargs)
+            kept.append(sys.stdout is before and stdouts[-1] is before)
+            return data
+
+        kept = []
+        ((x, y), (x_test, y_test)), out = captured(lambda: watched(source="keras"))
+        (sx, sy), (sx_test, sy_test) = watched(source="auto", n_train=3, n_test=2)
         expected = np.load("expected.npz")
         pairs = [(x, kx), (y, ky), (x_test, kx_test), (y_test, ky_test)]
         report(
@@ -468,6 +493,8 @@ def test_keras_source_returns_exactly_what_keras_returns(tmp_path):
             subset_shapes=[list(sx.shape), list(sy_test.shape)],
             timeouts=timeouts,
             timeout_after=socket.getdefaulttimeout(),
+            probes=probes,
+            stdout_kept=kept,
             stdout=out,
         )
         """,
@@ -478,7 +505,11 @@ def test_keras_source_returns_exactly_what_keras_returns(tmp_path):
     assert report["dtypes"] == ["uint8"] * 4
     assert report["shapes"] == [[50000, 32, 32, 3], [50000, 1], [7, 32, 32, 3], [7, 1]]
     assert report["subset"] and report["subset_shapes"] == [[3, 32, 32, 3], [2, 1]]
-    assert report["timeouts"] == [30.0, 30.0] and report["timeout_after"] is None
+    # Keras ran twice, with no process-wide socket timeout and the caller's
+    # sys.stdout; the archive was cached, so no probe.
+    assert report["timeouts"] == [None, None] and report["timeout_after"] is None
+    assert report["stdout_kept"] == [True, True]
+    assert report["probes"] == []
     assert report["stdout"] == ""
 
 
@@ -558,6 +589,10 @@ def test_no_network_and_no_cache(tmp_path):
         """
         from rnn_course.data import DatasetError, load_cifar10
         import keras  # imported before the clock starts
+
+        keras_calls = []
+        keras.datasets.cifar10.load_data = lambda: keras_calls.append(1)
+        stdout = sys.stdout
         start = time.perf_counter()
         error, suppressed = None, False
         try:
@@ -572,6 +607,7 @@ def test_no_network_and_no_cache(tmp_path):
             error=error, suppressed=bool(suppressed), seconds=seconds,
             twin=bool(np.array_equal(x, tx) and np.array_equal(y, ty)),
             stdout=out, timeout_after=socket.getdefaulttimeout(),
+            keras_calls=len(keras_calls), stdout_kept=sys.stdout is stdout,
         )
         """,
         tmp_path,
@@ -580,16 +616,111 @@ def test_no_network_and_no_cache(tmp_path):
     error = report["error"]
     assert error is not None and "\n" not in error, error
     assert 'source="synthetic"' in error and "RNN_COURSE_DATA=synthetic" in error
-    assert "download" in error.lower()
+    assert "download" in error.lower() and HOST[0] in error
     assert report["suppressed"], "raise ... from None: no chained traceback"
     assert report["seconds"] < 10
     assert report["twin"]
+    # The probe's name lookup failed: Keras was never called, so its
+    # "Downloading data from ..." line never came; our notice is all.
+    assert report["keras_calls"] == 0
     lines = report["stdout"].splitlines()
-    # Keras's "Downloading data from ..." line is held back when nothing came.
     assert len(lines) == 1 and lines[0].startswith("[rnn_course]"), lines
-    assert "offline twin" in lines[0] and "could not" in lines[0]
-    assert report["timeout_after"] is None
+    assert "offline twin" in lines[0] and "could not" in lines[0] and HOST[0] in lines[0]
+    assert report["timeout_after"] is None and report["stdout_kept"]
     assert not (home / "datasets" / ARCHIVE).exists()
+
+
+# --- The probe before a download, in this process --------------------------------
+#
+# Keras's loader is replaced by a spy, so these run in this process: the
+# course's cache check reads KERAS_HOME at call time.
+
+HOST = ("www.cs.toronto.edu", 443)  # where Keras downloads CIFAR-10 from
+
+
+@pytest.fixture
+def empty_keras_home(tmp_path, monkeypatch):
+    home = tmp_path / "keras_home"
+    (home / "datasets").mkdir(parents=True)
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    return home
+
+
+def _tiny_keras_data():
+    x = np.arange(4 * 32 * 32 * 3, dtype=np.uint8).reshape(4, 32, 32, 3)
+    y = np.arange(4, dtype=np.uint8)[:, None]
+    return (x, y), (x[:2].copy(), y[:2].copy())
+
+
+@pytest.mark.parametrize("error", [
+    TimeoutError("timed out"),  # a firewall that drops packets
+    ConnectionRefusedError(111, "Connection refused"),
+    OSError(101, "Network is unreachable"),
+])
+def test_unreachable_host_falls_back_without_calling_keras(
+    empty_keras_home, monkeypatch, capsys, error
+):
+    probes = patch_probe(monkeypatch, error)
+    calls = spy_on(monkeypatch, "cifar10", "load_data", AssertionError("Keras was called"))
+    stdout = sys.stdout
+    started = time.perf_counter()
+    with pytest.raises(DatasetError) as caught:
+        load_cifar10(source="keras")
+    message = str(caught.value)
+    assert "\n" not in message and 'source="synthetic"' in message
+    assert "could not download it" in message and HOST[0] in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+    (x, y), _ = load_cifar10(source="auto", n_train=20, n_test=10)
+    assert time.perf_counter() - started < 10
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("[rnn_course]"), lines
+    assert HOST[0] in lines[0] and "offline twin" in lines[0]
+    np.testing.assert_array_equal(x, synthetic_cifar10.generate(20)[0])
+
+    assert calls == []
+    assert len(probes) == 2
+    for address, timeout, _ in probes:
+        assert address == HOST
+        assert timeout is not None and 0 < timeout <= 30
+    assert sys.stdout is stdout and socket.getdefaulttimeout() is None
+    assert list((empty_keras_home / "datasets").iterdir()) == []
+
+
+def test_keras_runs_with_no_global_timeout_once_the_host_answers(
+    empty_keras_home, monkeypatch, capsys
+):
+    assert socket.getdefaulttimeout() is None
+    probes = patch_probe(monkeypatch)
+    data = _tiny_keras_data()
+    calls = spy_on(monkeypatch, "cifar10", "load_data", data)
+    stdout = sys.stdout
+    (x, y), (x_test, _) = load_cifar10(source="keras", n_train=3, n_test=2)
+    np.testing.assert_array_equal(x, data[0][0][:3])
+    np.testing.assert_array_equal(x_test, data[1][0])
+    assert calls == [(None, stdout)]  # no process-wide timeout, the same stdout
+    assert sys.stdout is stdout and socket.getdefaulttimeout() is None
+    assert capsys.readouterr().out == ""
+    [(address, timeout, connection)] = probes
+    assert address == HOST and 0 < timeout <= 30 and connection.closed
+
+    # A download that fails after the probe connected still falls back.
+    spy_on(monkeypatch, "cifar10", "load_data", TimeoutError("timed out"))
+    with pytest.raises(DatasetError, match="could not download it") as caught:
+        load_cifar10(source="keras")
+    assert "\n" not in str(caught.value) and caught.value.__suppress_context__
+
+
+def test_cached_archive_loads_without_a_probe(empty_keras_home, monkeypatch):
+    archive, _ = cifar10.keras_cache_paths()
+    archive.write_bytes(b"a tiny stand-in for the archive")
+    monkeypatch.setattr(cifar10, "_KERAS_SHA256", sha256(archive))
+    probes = patch_probe(monkeypatch, OSError("the probe must not run"))
+    data = _tiny_keras_data()
+    calls = spy_on(monkeypatch, "cifar10", "load_data", data)
+    (x, _), _ = load_cifar10(source="keras")
+    assert x is data[0][0]
+    assert probes == [] and len(calls) == 1
 
 
 # --- Arguments -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from rnn_course.data.imdb import (
     imdb_word_index,
     load_imdb,
 )
+from tests.helpers import patch_probe, spy_on
 
 NOTICE = "[rnn_course]"
 
@@ -108,6 +109,9 @@ def no_network(monkeypatch):
 
 def notices(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith(NOTICE)]
+
+
+HOST = ("storage.googleapis.com", 443)  # where Keras downloads IMDB from
 
 
 # --------------------------------------------------------------------------
@@ -389,7 +393,11 @@ def test_damaged_word_index_is_reported(
 # 5. No network, no cache
 
 
-def test_no_network_keras_raises_one_line_quickly(keras_home, use_shared_cache, no_network):
+def test_no_network_keras_raises_one_line_quickly(
+    keras_home, use_shared_cache, no_network, monkeypatch
+):
+    loads = spy_on(monkeypatch, "imdb", "load_data", AssertionError("Keras was called"))
+    indexes = spy_on(monkeypatch, "imdb", "get_word_index", AssertionError("Keras was called"))
     previous = socket.getdefaulttimeout()
     started = time.perf_counter()
     with pytest.raises(DatasetError) as caught:
@@ -399,23 +407,29 @@ def test_no_network_keras_raises_one_line_quickly(keras_home, use_shared_cache, 
     assert "\n" not in message
     assert "network" in message and 'source="synthetic"' in message
     assert "RNN_COURSE_DATA=synthetic" in message
+    assert HOST[0] in message  # the probe's lookup failed: Keras never ran
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
     assert socket.getdefaulttimeout() == previous
     with pytest.raises(DatasetError, match="network"):
         imdb_word_index(source="keras")
+    assert loads == [] and indexes == []
 
 
 def test_no_network_auto_falls_back_with_one_notice(
-    keras_home, use_shared_cache, no_network, twin, twin_index, capsys
+    keras_home, use_shared_cache, no_network, twin, twin_index, capsys, monkeypatch
 ):
+    loads = spy_on(monkeypatch, "imdb", "load_data", AssertionError("Keras was called"))
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = load_imdb(source="auto")
     seconds = time.perf_counter() - started
+    out = capsys.readouterr().out
     print(f"fallback took {seconds:.1f} s")
     assert seconds < 15
-    lines = notices(capsys.readouterr().out)
-    assert len(lines) == 1, lines
+    lines = notices(out)
+    assert len(lines) == 1 and out.splitlines() == lines, out
     assert "could not be loaded" in lines[0] and "offline twin" in lines[0]
+    assert HOST[0] in lines[0]
+    assert loads == []
     assert all(a == b for a, b in zip(x_test[:100], twin[1][0][:100]))
     np.testing.assert_array_equal(y_test, twin[1][1])
     assert not (keras_home / "datasets" / "imdb.npz").exists()
@@ -424,21 +438,85 @@ def test_no_network_auto_falls_back_with_one_notice(
     assert len(notices(capsys.readouterr().out)) == 1
 
 
-def test_download_runs_under_a_timeout(keras_home, use_shared_cache, monkeypatch):
-    import keras
-
-    seen = []
-
-    def stalled_download(**kwargs):
-        seen.append(socket.getdefaulttimeout())
-        raise TimeoutError("timed out")
-
-    monkeypatch.setattr(keras.datasets.imdb, "load_data", stalled_download)
-    previous = socket.getdefaulttimeout()
-    with pytest.raises(DatasetError, match="network"):
+@pytest.mark.parametrize("error", [
+    TimeoutError("timed out"),  # a firewall that drops packets
+    ConnectionRefusedError(111, "Connection refused"),
+    OSError(101, "Network is unreachable"),
+])
+def test_unreachable_host_falls_back_without_calling_keras(
+    keras_home, use_shared_cache, twin, twin_index, monkeypatch, capsys, error
+):
+    probes = patch_probe(monkeypatch, error)
+    loads = spy_on(monkeypatch, "imdb", "load_data", AssertionError("Keras was called"))
+    indexes = spy_on(monkeypatch, "imdb", "get_word_index", AssertionError("Keras was called"))
+    stdout = sys.stdout
+    started = time.perf_counter()
+    with pytest.raises(DatasetError) as caught:
         load_imdb(source="keras")
-    assert seen and seen[0] is not None and 0 < seen[0] <= 60
-    assert socket.getdefaulttimeout() == previous
+    message = str(caught.value)
+    assert "\n" not in message and 'source="synthetic"' in message
+    assert "network" in message and HOST[0] in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+    (x_train, _), _ = load_imdb(source="auto")
+    assert imdb_word_index(source="auto") == twin_index
+    assert time.perf_counter() - started < 10
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and all(line.startswith(NOTICE) for line in out), out
+    assert all(HOST[0] in line and "offline twin" in line for line in out), out
+    assert all(a == b for a, b in zip(x_train[:50], twin[0][0][:50]))
+
+    assert loads == [] and indexes == []
+    assert len(probes) == 3  # one per load, each to Keras's host
+    for address, timeout, _ in probes:
+        assert address == HOST
+        assert timeout is not None and 0 < timeout <= 30
+    assert sys.stdout is stdout
+    assert socket.getdefaulttimeout() is None
+
+
+def test_keras_downloads_with_no_global_timeout_once_the_host_answers(
+    keras_home, use_shared_cache, monkeypatch, capsys
+):
+    assert socket.getdefaulttimeout() is None
+    probes = patch_probe(monkeypatch)
+    data = (("x_train", "y_train"), ("x_test", "y_test"))
+    loads = spy_on(monkeypatch, "imdb", "load_data", data)
+    indexes = spy_on(monkeypatch, "imdb", "get_word_index", {"the": 1})
+    stdout = sys.stdout
+    assert load_imdb(source="keras") is data
+    assert imdb_word_index(source="auto") == {"the": 1}
+    # During Keras's calls: no process-wide timeout, the same sys.stdout.
+    assert [timeout for timeout, _ in loads + indexes] == [None, None]
+    assert all(during is stdout for _, during in loads + indexes)
+    assert sys.stdout is stdout and socket.getdefaulttimeout() is None
+    assert capsys.readouterr().out == ""
+    # One probe per download, with a finite timeout, and closed at once.
+    assert [address for address, _, _ in probes] == [HOST, HOST]
+    assert all(0 < timeout <= 30 for _, timeout, _ in probes)
+    assert all(connection.closed for _, _, connection in probes)
+
+    # A download that fails after the probe connected still falls back.
+    spy_on(monkeypatch, "imdb", "load_data", TimeoutError("timed out"))
+    with pytest.raises(DatasetError, match="network") as caught:
+        load_imdb(source="keras")
+    assert "\n" not in str(caught.value) and caught.value.__suppress_context__
+    assert socket.getdefaulttimeout() is None
+
+
+def test_cached_files_load_without_a_probe(keras_home, use_shared_cache, monkeypatch):
+    datasets = keras_home / "datasets"
+    empty = np.zeros(3)
+    np.savez(datasets / "imdb.npz", x_train=empty, y_train=empty, x_test=empty, y_test=empty)
+    (datasets / "imdb_word_index.json").write_text('{"the": 1}')
+    probes = patch_probe(monkeypatch, OSError("the probe must not run"))
+    data = (("x_train", "y_train"), ("x_test", "y_test"))
+    loads = spy_on(monkeypatch, "imdb", "load_data", data)
+    indexes = spy_on(monkeypatch, "imdb", "get_word_index", {"the": 1})
+    assert load_imdb(source="keras") is data
+    assert imdb_word_index(source="keras") == {"the": 1}
+    assert probes == []
+    assert len(loads) == len(indexes) == 1
 
 
 def test_environment_variable_selects_the_source(

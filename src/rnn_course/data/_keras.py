@@ -1,20 +1,37 @@
-"""What the IMDB and CIFAR-10 loaders share about calling Keras's own loaders."""
+"""What the IMDB and CIFAR-10 loaders share about calling Keras's own loaders.
+
+Before Keras downloads a file that is not in its cache, :func:`unreachable`
+opens one TCP connection to the host Keras will download from. urllib, under
+Keras, waits forever on a firewall that drops packets; the probe's own socket
+has a timeout, so an unreachable host means a quick fallback (or one-line
+error) without Keras ever being called. This replaces a global
+``socket.setdefaulttimeout`` around the Keras call, which changed every
+socket of the process, those of other threads included (a Jupyter kernel
+runs several). Once the probe has connected, Keras downloads with no timeout
+at all, so a slow but live download finishes.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import socket
 import tempfile
-from collections.abc import Iterator
+import urllib.parse
 from pathlib import Path
 
-#: Seconds a single network operation may wait. urllib waits forever on a
-#: firewall that drops packets; with this, "auto" falls back within half a
-#: minute, while a slow but live download still finishes (the limit is per
-#: operation, not for the whole file).
-DOWNLOAD_TIMEOUT = 30.0
+# Keras's origins, as in keras/src/datasets/imdb.py and cifar10.py (Keras 3):
+# the URLs its loaders download from. Only their hosts are contacted here.
+IMDB_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz"
+IMDB_WORD_INDEX_URL = (
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
+)
+CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+
+#: Seconds the probe waits for its TCP connection, on its own socket only. A
+#: connect takes well under a second on a live network; a firewall that drops
+#: packets makes it wait the full time, after which the loader falls back.
+PROBE_TIMEOUT = 10.0
 
 
 def keras_datasets_dir() -> Path:
@@ -51,12 +68,21 @@ def one_line(error: BaseException, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-@contextlib.contextmanager
-def download_timeout(seconds: float = DOWNLOAD_TIMEOUT) -> Iterator[None]:
-    """Give every new socket a timeout for the duration of the block."""
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(seconds)
+def unreachable(url: str, timeout: float = PROBE_TIMEOUT) -> str | None:
+    """Why the host of ``url`` cannot be reached, in one line; ``None`` if it can.
+
+    Opens one TCP connection to the host (port 443 for ``https``) with
+    ``socket.create_connection(..., timeout=timeout)`` and closes it at once.
+    The timeout belongs to that one socket: no process-wide setting changes
+    (``socket.setdefaulttimeout`` would reach every thread's sockets).
+    Nothing is sent, so this costs one round trip on a live network.
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
+        connection = socket.create_connection((host, port), timeout=timeout)
+    except OSError as error:  # a failed lookup, a refusal or a timeout
+        return f"no connection to {host}:{port}: {one_line(error)}"
+    connection.close()
+    return None

@@ -23,7 +23,6 @@ Where Keras keeps CIFAR-10 (Keras 3, ``keras.utils.get_file`` with
 from __future__ import annotations
 
 import operator
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,13 @@ import numpy as np
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data import synthetic_cifar10
 from rnn_course.data._cache import DatasetError, notice
-from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line, sha256
+from rnn_course.data._keras import (
+    CIFAR10_URL,
+    keras_datasets_dir,
+    one_line,
+    sha256,
+    unreachable,
+)
 from rnn_course.data.provenance import record_origin
 
 CIFAR10_CLASSES = (
@@ -102,45 +107,16 @@ def keras_cache_paths() -> tuple[Path, Path]:
     return datasets / f"{_KERAS_DIRNAME}_archive", datasets / _KERAS_DIRNAME
 
 
-class _HoldFirstLine:
-    """Stdout stand-in that holds Keras's "Downloading data from ..." line.
-
-    The line is passed on as soon as anything else is written (the progress
-    bar, so the download is under way) and dropped if the download fails, so
-    an offline fallback prints one line, not two.
-    """
-
-    def __init__(self, target):
-        self._target = target
-        self._held: list[str] = []
-        self._passing = False
-
-    def write(self, text: str) -> int:
-        if self._passing:
-            return self._target.write(text)
-        if self._held and "\n" in "".join(self._held):
-            self.release()
-            return self._target.write(text)
-        self._held.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        if self._passing:
-            self._target.flush()
-
-    def release(self) -> None:
-        self._passing = True
-        held, self._held = "".join(self._held), []
-        if held:
-            self._target.write(held)
-
-    def __getattr__(self, name):
-        # isatty, encoding, fileno...: the progress bar asks the real stream.
-        return getattr(self._target, name)
-
-
 def _load_from_keras() -> tuple[Split, Split]:
-    """``keras.datasets.cifar10.load_data()``, with a cache check and a timeout.
+    """``keras.datasets.cifar10.load_data()``, with a cache check and a probe.
+
+    When the archive is not in Keras's cache, one TCP connection to Keras's
+    download host is tried first, with a timeout on that socket alone
+    (:func:`rnn_course.data._keras.unreachable`): urllib, under Keras, would
+    wait forever on a firewall that drops packets. This probe replaced a
+    process-wide ``socket.setdefaulttimeout`` around the Keras call, which
+    reached every other thread's sockets too; Keras now runs with no timeout,
+    so a live download finishes however slow it is.
 
     Raises:
         _Unavailable: with a one-line reason, when the data cannot be loaded.
@@ -166,12 +142,17 @@ def _load_from_keras() -> tuple[Split, Split]:
                 "(delete it to download again)"
             )
     had_archive = archive.exists()
+    if not had_archive:
+        # Keras will download. An unreachable host stops here, before Keras
+        # prints its "Downloading data from ..." line, so the common offline
+        # case shows our one-line notice alone, with sys.stdout left as it is
+        # (a download that fails after connecting keeps Keras's line).
+        why = unreachable(CIFAR10_URL)
+        if why is not None:
+            raise _Unavailable(f"could not download it ({why})")
 
-    held = _HoldFirstLine(sys.stdout)
-    sys.stdout = held
     try:
-        with download_timeout():
-            data = keras.datasets.cifar10.load_data()
+        data = keras.datasets.cifar10.load_data()
     except Exception as exc:  # Keras raises bare Exception for download errors.
         if had_archive or archive.exists():
             raise _Unavailable(
@@ -179,11 +160,6 @@ def _load_from_keras() -> tuple[Split, Split]:
                 f"({one_line(exc)}): delete that folder and {archive} to download again"
             ) from None
         raise _Unavailable(f"could not download it ({one_line(exc)})") from None
-    else:
-        held.release()
-    finally:
-        if sys.stdout is held:
-            sys.stdout = held._target
     return data
 
 

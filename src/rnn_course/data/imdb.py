@@ -27,7 +27,13 @@ import numpy as np
 
 from rnn_course.config import DATA_ENV, data_source
 from rnn_course.data._cache import DatasetError, notice
-from rnn_course.data._keras import download_timeout, keras_datasets_dir, one_line
+from rnn_course.data._keras import (
+    IMDB_URL,
+    IMDB_WORD_INDEX_URL,
+    keras_datasets_dir,
+    one_line,
+    unreachable,
+)
 from rnn_course.data.provenance import record_origin
 from rnn_course.data.synthetic_imdb import load_imdb_twin
 
@@ -96,18 +102,40 @@ def _json_problem(path: Path) -> str | None:
     return None
 
 
+def _download_failed(what: str, detail: str, reason: str, strict: bool) -> None:
+    """Raise (``strict``, with ``detail``) or print the one line (with ``reason``)."""
+    if strict:
+        raise DatasetError(
+            f"Downloading the real {what} failed, most likely there is no "
+            f"network ({detail}); {_TWIN_HINT}."
+        ) from None
+    notice(
+        f"The real {what} could not be loaded ({reason}); using the offline "
+        f"twin ({DATA_ENV}=synthetic skips the download)."
+    )
+
+
 def _from_keras(
     what: str,
     fname: str,
+    origin: str,
     problem_of: Callable[[Path], str | None],
     load: Callable[[Any], Any],
     strict: bool,
 ) -> Any | None:
     """Run ``load(keras)``; on failure raise (``strict``) or notice and return None.
 
+    When the file is not in Keras's cache, one TCP connection to the host of
+    ``origin`` is tried first (:func:`rnn_course.data._keras.unreachable`,
+    with a timeout on that socket alone): an unreachable host falls back at
+    once, without calling Keras, whose urllib would wait forever on a firewall
+    that drops packets. Keras itself then runs with no timeout, and no global
+    socket setting is changed, so other threads' sockets are left alone.
+
     Args:
         what: Name of the data for messages, e.g. ``"IMDB reviews"``.
         fname: The file Keras caches it in, e.g. ``"imdb.npz"``.
+        origin: The URL Keras downloads it from (only its host is probed).
         problem_of: Checks a cached copy before Keras sees it.
         load: Called with the ``keras`` module; returns the data.
         strict: ``True`` for ``source="keras"``: raise :class:`DatasetError`.
@@ -134,25 +162,26 @@ def _from_keras(
             f"damaged ({problem}; delete it to download again); using the offline twin."
         )
         return None
+    if not path.exists():
+        # Keras will download: first make sure its host answers at all.
+        why = unreachable(origin)
+        if why is not None:
+            _download_failed(what, why, f"could not download it: {why}", strict)
+            return None
 
     try:
-        with download_timeout():
-            return load(keras)
+        return load(keras)
     except Exception as error:  # any failure means "use the twin"
         detail = one_line(error)
-        download = "URL fetch failure" in detail or isinstance(error, OSError)
+        if "URL fetch failure" in detail or isinstance(error, OSError):
+            _download_failed(what, detail, "download failed, likely no network", strict)
+            return None
         if strict:
-            if download:
-                message = (
-                    f"Downloading the real {what} failed, most likely there is no "
-                    f"network ({detail}); {_TWIN_HINT}."
-                )
-            else:
-                message = f"Loading the real {what} failed ({detail}); {_TWIN_HINT}."
-            raise DatasetError(message) from None
-        reason = "download failed, likely no network" if download else detail
+            raise DatasetError(
+                f"Loading the real {what} failed ({detail}); {_TWIN_HINT}."
+            ) from None
         notice(
-            f"The real {what} could not be loaded ({reason}); using the offline "
+            f"The real {what} could not be loaded ({detail}); using the offline "
             f"twin ({DATA_ENV}=synthetic skips the download)."
         )
         return None
@@ -293,6 +322,7 @@ def load_imdb(
         loaded = _from_keras(
             "IMDB reviews",
             "imdb.npz",
+            IMDB_URL,
             _npz_problem,
             lambda keras: keras.datasets.imdb.load_data(
                 num_words=num_words, maxlen=maxlen, seed=int(seed)
@@ -321,6 +351,7 @@ def imdb_word_index(source: str | None = None) -> dict[str, int]:
         loaded = _from_keras(
             "IMDB word index",
             "imdb_word_index.json",
+            IMDB_WORD_INDEX_URL,
             _json_problem,
             lambda keras: keras.datasets.imdb.get_word_index(),
             strict=where == "keras",
