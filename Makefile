@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests always run in quick mode on the offline twins, whatever the shell says.
 TEST_ENV := RNN_COURSE_QUICK=1 RNN_COURSE_DATA=synthetic
 
-.PHONY: help venv book book-full test sync student bench bench-tests clean
+.PHONY: help venv book book-full test sync student bench bench-tests release clean
 
 help:
 	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
@@ -19,6 +19,7 @@ help:
 	@echo "make student  student (no solutions) and teacher notebooks in _build/assign; CHAPTER=03 for one"
 	@echo "make bench  time chapters and training recipes on this machine (not a test); BENCH_ARGS=\"--full\" etc."
 	@echo "make bench-tests  time make venv and make test in a fresh clone of HEAD (about ten minutes)"
+	@echo "make release VERSION=0.2.0  bump the version, point every set-up cell at tag v0.2.0, commit and tag (DRY_RUN=1 only prints)"
 	@echo "make clean  remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -71,6 +72,13 @@ bench: $(STAMP)
 # in the same results file as the chapter times.
 bench-tests: $(STAMP)
 	$(BIN)/python benchmarks/run.py --only tests
+
+# A release of the helpers that Colab installs: the version in pyproject.toml
+# and rnn_course, the ref of every set-up cell, a commit and a tag (see
+# CONTRIBUTING.md, "Releasing"). Push the tag afterwards, as it says.
+release: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [DRY_RUN=1]"; exit 2; }
+	$(BIN)/python tools/release.py $(if $(DRY_RUN),--dry-run) $(VERSION)
 
 clean:
 	rm -rf _build

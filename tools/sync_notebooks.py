@@ -28,13 +28,12 @@ def notebook_text(md: Path) -> str:
     return exercises.notebook_text(exercises.chapter_notebook(md))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sources", nargs="*", type=Path)
-    parser.add_argument("--check", action="store_true",
-                        help="only report notebooks that are out of sync")
-    args = parser.parse_args(argv)
-    sources = args.sources or sorted(CHAPTERS.glob("*.md"))
+def sync(sources: list[Path], check: bool = False) -> list[Path]:
+    """Rewrite the ``.ipynb`` of each of ``sources`` that differs from its ``.md``.
+
+    Returns the notebooks that were out of sync (and, unless ``check``, are
+    now rewritten); notebooks already in sync are left untouched.
+    """
     stale = []
     for md in sources:
         target = md.with_suffix(".ipynb")
@@ -42,8 +41,21 @@ def main(argv: list[str] | None = None) -> int:
         if target.exists() and target.read_text(encoding="utf-8") == text:
             continue
         stale.append(target)
-        if not args.check:
+        if not check:
             target.write_text(text, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", type=Path)
+    parser.add_argument("--check", action="store_true",
+                        help="only report notebooks that are out of sync")
+    args = parser.parse_args(argv)
+    sources = args.sources or sorted(CHAPTERS.glob("*.md"))
+    stale = sync(sources, check=args.check)
+    if not args.check:
+        for target in stale:
             print(f"wrote {target}")
     if args.check and stale:
         print("out of sync: " + ", ".join(str(p) for p in stale))
