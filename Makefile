@@ -78,7 +78,7 @@ bench-tests: $(STAMP)
 # CONTRIBUTING.md, "Releasing"). Push the tag afterwards, as it says.
 release: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=X.Y.Z [DRY_RUN=1]"; exit 2; }
-	$(BIN)/python tools/release.py $(if $(DRY_RUN),--dry-run) $(VERSION)
+	$(BIN)/python -m tools.release $(if $(DRY_RUN),--dry-run) $(VERSION)
 
 clean:
 	rm -rf _build

@@ -3,7 +3,7 @@
 Colab students get the ``rnn_course`` helpers from the set-up cell of each
 chapter, which installs ``git+<repository.url>@<course.package_ref>``. The
 ref is a release tag, ``vX.Y.Z``, so that a notebook opened next year runs the
-helpers it was written for. ``python tools/release.py X.Y.Z`` (``make release
+helpers it was written for. ``python -m tools.release X.Y.Z`` (``make release
 VERSION=X.Y.Z``):
 
 1. checks that ``X.Y.Z`` is a plain version greater than the current one (the
@@ -20,7 +20,7 @@ VERSION=X.Y.Z``):
 A mistake stops it before any file changes, with one line and exit code 2.
 ``--dry-run`` prints the changes of step 2 and touches nothing.
 
-Usage: ``python tools/release.py [--dry-run] X.Y.Z``
+Usage: ``python -m tools.release [--dry-run] X.Y.Z``
 """
 
 from __future__ import annotations
@@ -32,11 +32,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if __package__ in (None, ""):  # run as ``python tools/release.py``
-    sys.path.insert(0, str(ROOT))
+from tools.sync_notebooks import sync
 
-from tools.sync_notebooks import sync  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 #: The files that hold the version or the ref, relative to the repository root
 #: (besides ``chapters/*.md`` and their notebooks).
@@ -47,12 +45,15 @@ CONTRIBUTING = "CONTRIBUTING.md"
 
 _PLAIN_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _PROJECT_VERSION = re.compile(
-    r'(^\[project\]\n(?:(?!\[).*\n)*?version = ")([^"\n]*)(")', re.MULTILINE)
+    r'(^\[project\]\n(?:(?!\[).*\n)*?version = ")([^"\n]*)(")', re.MULTILINE
+)
 _INIT_VERSION = re.compile(r'^(__version__ = ")([^"\n]*)(")', re.MULTILINE)
-_PACKAGE_REF = re.compile(r"^(course:\n(?:[ \t]+.*\n|[ \t]*#.*\n)*?[ \t]+package_ref:[ \t]*)(\S+)",
-                          re.MULTILINE)
-_REPOSITORY_URL = re.compile(r"^repository:\n(?:[ \t]+.*\n|[ \t]*#.*\n)*?[ \t]+url:[ \t]*(\S+)",
-                             re.MULTILINE)
+_PACKAGE_REF = re.compile(
+    r"^(course:\n(?:[ \t]+.*\n|[ \t]*#.*\n)*?[ \t]+package_ref:[ \t]*)(\S+)", re.MULTILINE
+)
+_REPOSITORY_URL = re.compile(
+    r"^repository:\n(?:[ \t]+.*\n|[ \t]*#.*\n)*?[ \t]+url:[ \t]*(\S+)", re.MULTILINE
+)
 
 
 class ReleaseError(Exception):
@@ -83,7 +84,7 @@ def _one(pattern: re.Pattern, text: str, what: str) -> re.Match:
 def _replace(pattern: re.Pattern, text: str, value: str, what: str) -> str:
     """``text`` with group 2 of the one match of ``pattern`` replaced by ``value``."""
     match = _one(pattern, text, what)
-    return text[:match.start(2)] + value + text[match.end(2):]
+    return text[: match.start(2)] + value + text[match.end(2) :]
 
 
 def current_version(root: Path) -> str:
@@ -116,7 +117,9 @@ def planned_changes(root: Path, version: str) -> dict[Path, tuple[str, str]]:
     ref = f"v{version}"
     url = repository_url(root)
     edits = {
-        PYPROJECT: lambda t: _replace(_PROJECT_VERSION, t, version, f"[project] version in {PYPROJECT}"),
+        PYPROJECT: lambda t: _replace(
+            _PROJECT_VERSION, t, version, f"[project] version in {PYPROJECT}"
+        ),
         INIT: lambda t: _replace(_INIT_VERSION, t, version, f"__version__ in {INIT}"),
         CONFIG: lambda t: _replace(_PACKAGE_REF, t, ref, f"course.package_ref in {CONFIG}"),
         CONTRIBUTING: lambda t: set_install_ref(t, url, ref, CONTRIBUTING),
@@ -152,8 +155,13 @@ def describe(root: Path, changes: dict[Path, tuple[str, str]]) -> str:
     lines = []
     for path, (old, new) in changes.items():
         name = path.relative_to(root).as_posix()
-        lines += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                      f"a/{name}", f"b/{name}", n=0)
+        lines += difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{name}",
+            f"b/{name}",
+            n=0,
+        )
     return "".join(lines)
 
 
@@ -162,7 +170,9 @@ def git(root: Path, *args: str) -> str:
     result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         error = (result.stderr.strip() or result.stdout.strip()).splitlines()
-        raise ReleaseError(f"git {' '.join(args)} failed: {error[-1] if error else result.returncode}")
+        raise ReleaseError(
+            f"git {' '.join(args)} failed: {error[-1] if error else result.returncode}"
+        )
     return result.stdout.strip()
 
 
@@ -174,8 +184,9 @@ def check_git(root: Path, version: str) -> None:
     dirty = git(root, "status", "--porcelain", "--untracked-files=no")
     if dirty:
         count = len(dirty.splitlines())
-        raise ReleaseError(f"the git tree is not clean ({count} changed file(s)): "
-                           "commit or stash them first")
+        raise ReleaseError(
+            f"the git tree is not clean ({count} changed file(s)): commit or stash them first"
+        )
     if git(root, "tag", "--list", f"v{version}"):
         raise ReleaseError(f"tag v{version} exists already")
 
@@ -196,16 +207,21 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     """The command line; returns the exit code (2 for a refused release)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("version", help="the new version, X.Y.Z (greater than the current one)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the changes to the files; write nothing, run no git command")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the changes to the files; write nothing, run no git command",
+    )
     args = parser.parse_args(argv)
     try:
         current = current_version(root)
         check_version(args.version, current)
         if args.dry_run:
             print(describe(root, planned_changes(root, args.version)), end="")
-            print("then: regenerate chapters/*.ipynb, commit "
-                  f"'Release v{args.version}' and tag v{args.version}")
+            print(
+                "then: regenerate chapters/*.ipynb, commit "
+                f"'Release v{args.version}' and tag v{args.version}"
+            )
             return 0
         check_git(root, args.version)
         written = bump(root, args.version)
@@ -214,8 +230,10 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     except ReleaseError as error:
         print(f"release: {error}", file=sys.stderr)
         return 2
-    print(f"Released v{args.version} (was {current}): commit {commit[:12]}, "
-          f"tag v{args.version}, {len(written)} files.")
+    print(
+        f"Released v{args.version} (was {current}): commit {commit[:12]}, "
+        f"tag v{args.version}, {len(written)} files."
+    )
     print("Publish it (Colab installs the tag from GitHub):")
     print(f"    git push origin {branch} v{args.version}")
     return 0
