@@ -188,6 +188,24 @@ def _accuracy_key(logs: Mapping[str, Any], prefix: str = "") -> str | None:
     return None
 
 
+def _fit_timed(model: Any, *data: Any, callbacks: Sequence[Any] = (),
+               **fit_kwargs: Any) -> tuple[dict[str, list[float]], list[float]]:
+    """The one training loop under both trainers: ``model.fit``, every epoch timed.
+
+    :func:`train_and_evaluate` (the chapters) and :func:`train_with_recipe`
+    (Appendix A and ``make bench``) both train through here, so their epoch
+    times are measured the same way (:class:`EpochTimer`).
+
+    Returns:
+        The history, ``{name: one float per epoch}``, and the seconds of
+        every epoch.
+    """
+    timer = EpochTimer()
+    history = model.fit(*data, callbacks=[timer, *callbacks], **fit_kwargs)
+    logs = {k: [float(v) for v in values] for k, values in history.history.items()}
+    return logs, timer.epoch_seconds
+
+
 def train_and_evaluate(
     model: Any,
     x_train: Any,
@@ -270,15 +288,13 @@ def train_and_evaluate(
             raise ValueError("validation_data holds a different number of inputs and targets.")
         split = {"validation_data": tuple(validation_data)}
 
-    timer = EpochTimer()
     stopper = keras.callbacks.EarlyStopping(
         monitor="val_accuracy", mode="max", patience=patience, restore_best_weights=True
     )
-    history = model.fit(
-        x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose,
-        callbacks=[timer, stopper, *callbacks], **split,
+    logs, seconds = _fit_timed(
+        model, x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose,
+        callbacks=[stopper, *callbacks], **split,
     )
-    logs = {k: [float(v) for v in values] for k, values in history.history.items()}
     val_key = _accuracy_key(logs, "val_")
     if _accuracy_key(logs) is None or val_key is None:
         raise ValueError(
@@ -291,7 +307,6 @@ def train_and_evaluate(
     scores = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=verbose,
                             return_dict=True)
     test_key = _accuracy_key(scores)
-    seconds = timer.epoch_seconds
     return TrainingRecord(
         name=name,
         params=int(model.count_params()),
@@ -540,13 +555,15 @@ def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val:
         batch_size = RECIPES[recipe]["batch_size"]
     batch_size = _validate.positive_int("batch_size", batch_size)
     keras.utils.set_random_seed(seed)
-    timer = EpochTimer()
     if recipe == "seeds":
         maxlen = SEEDS_RECIPE["maxlen"]
-        model = models.build_text_classifier(cell, maxlen=maxlen,
-                                      learning_rate=SEEDS_RECIPE["learning_rate"])
-        model.fit(keras.utils.pad_sequences(x_train, maxlen=maxlen), y_train,
-                  batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+        model = models.build_text_classifier(
+            cell, maxlen=maxlen, learning_rate=SEEDS_RECIPE["learning_rate"]
+        )
+        _, epoch_seconds = _fit_timed(
+            model, keras.utils.pad_sequences(x_train, maxlen=maxlen), y_train,
+            batch_size=batch_size, epochs=epochs, verbose=0,
+        )
         _, accuracy = model.evaluate(keras.utils.pad_sequences(x_val, maxlen=maxlen),
                                      y_val, batch_size=512, verbose=0)
         details = {"maxlen": maxlen, "batch_size": batch_size, "padding": "pre, to maxlen",
@@ -555,8 +572,10 @@ def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val:
         maxlen = batching.length_cut(x_train, coverage=FAST_RECIPE["coverage"])
         model = models.build_fast_classifier(cell, learning_rate=FAST_RECIPE["learning_rate"])
         # The dataset shuffles itself; fit's own shuffle does not apply to it.
-        model.fit(batching.bucketed_dataset(x_train, y_train, maxlen, batch_size, seed=seed),
-                  epochs=epochs, shuffle=False, verbose=0, callbacks=[timer])
+        _, epoch_seconds = _fit_timed(
+            model, batching.bucketed_dataset(x_train, y_train, maxlen, batch_size, seed=seed),
+            epochs=epochs, shuffle=False, verbose=0,
+        )
         _, accuracy = model.evaluate(
             batching.bucketed_dataset(x_val, y_val, maxlen, 512, shuffle=False), verbose=0)
         details = {"maxlen": maxlen, "coverage": FAST_RECIPE["coverage"],
@@ -564,10 +583,10 @@ def train_with_recipe(recipe: str, cell: str, x_train: Any, y_train: Any, x_val:
                    "mask_zero": True, "input": "tf.data with prefetch"}
     details["learning_rate"] = RECIPES[recipe]["learning_rate"]
     details["jit_compile"] = bool(model.jit_compile)
-    details["epoch_seconds"] = [round(s, 3) for s in timer.epoch_seconds]
+    details["epoch_seconds"] = [round(s, 3) for s in epoch_seconds]
     details["validation_size"] = len(y_val)
     details["seed"] = seed
     return {"recipe": recipe, "cell": cell, "epochs": epochs,
-            "seconds_per_epoch": round(steady_seconds(timer.epoch_seconds), 3),
+            "seconds_per_epoch": round(steady_seconds(epoch_seconds), 3),
             "val_accuracy": round(float(accuracy), 4), "train_size": len(y_train),
             "details": details}
