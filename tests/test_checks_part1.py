@@ -188,10 +188,14 @@ def test_other_sizes_change_the_answer(one_line):
     assert "x_t" in one_line()
 
 
-@pytest.mark.parametrize("sizes", [(0, 2, 3), (2, -1, 3), (2, 2, 1.5), (True, 2, 2)])
-def test_symbol_shapes_bad_sizes_raise(sizes):
+@pytest.mark.parametrize(
+    "sizes, error",
+    [((0, 2, 3), ValueError), ((2, -1, 3), ValueError), ((2, 2, 1.5), TypeError),
+     ((True, 2, 2), TypeError)],
+)
+def test_symbol_shapes_bad_sizes_raise(sizes, error):
     features, units, outputs = sizes
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(error, match="positive integer"):
         check_symbol_shapes(RIGHT, features=features, units=units, outputs=outputs)
 
 

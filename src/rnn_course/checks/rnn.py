@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from rnn_course import _validate
 from rnn_course.checks._core import (
     _CASES,
     _CONCATENATE_HINT,
@@ -84,13 +85,14 @@ def check_symbol_shapes(
         problem is reported).
 
     Raises:
-        ValueError: ``features``, ``units`` or ``outputs`` is not a positive
-            integer.
+        TypeError, ValueError: ``features``, ``units`` or ``outputs`` is not
+            a positive integer.
     """
-    for name, value in (("features", features), ("units", units), ("outputs", outputs)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    expected = _symbol_shapes(int(features), int(units), int(outputs))
+    features, units, outputs = (
+        _validate.positive_int(name, value)
+        for name, value in (("features", features), ("units", units), ("outputs", outputs))
+    )
+    expected = _symbol_shapes(features, units, outputs)
     if not isinstance(answer, dict):
         return _report(
             False, f"Give a dict {{symbol: shape}}, got {type(answer).__name__}.", verbose
@@ -250,10 +252,8 @@ def check_rnn_output_shape(
         ``(batch, timesteps, units)``), ``False`` otherwise.
     """
     for name, value in (("timesteps", timesteps), ("units", units), ("batch", batch)):
-        if value is None and name == "batch":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        if value is not None or name != "batch":
+            _validate.positive_int(name, value)
     expected = (timesteps, units) if batch is None else (batch, timesteps, units)
     shape = _shape_of(answer)
     if shape is None:
