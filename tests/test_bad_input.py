@@ -96,6 +96,9 @@ EXEMPT = {
     "rnn_course.tuning.BracketRound": "a result record that hyperband_schedule fills",
     "rnn_course.data.cifar10.keras_cache_paths": "takes no input",
     "rnn_course.data.synthetic_imdb.twin_cache_path": "takes no input",
+    "rnn_course.data.jena.keras_cache_paths": "takes no input",
+    "rnn_course.data.synthetic_jena.JenaClimate": "a result record that the Jena loaders fill; "
+    "its column() method is tested in tests/test_data_jena.py",
     "rnn_course.runtime.accelerator_summary": "takes no input",
     "rnn_course.benchmark_results.results_folder": "takes no input",
     "tools.exercises.AssignError": "an exception class: the module raises it, nobody calls it",
@@ -1086,6 +1089,37 @@ case(
     n_test=bad_int(),
     seed=bad_int(minimum=0),
 )
+JENA_N = bad_int(maximum=420_451)
+case(
+    "rnn_course.data.jena.load_jena_climate",
+    {"source": "synthetic", "n": 2},
+    source=SOURCE,
+    n=bad_int(none_ok=True, maximum=420_451),
+    seed=bad_int(minimum=0),
+)
+
+
+@functools.cache
+def _tiny_jena_csv() -> str:
+    from rnn_course.data.jena import JENA_COLUMNS
+
+    folder = Path(tempfile.mkdtemp(prefix="jena_bad_input_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "jena.csv"
+    header = ",".join(f'"{name}"' for name in ("Date Time", *JENA_COLUMNS))
+    path.write_text(header + "\n01.01.2009 00:10:00," + ",".join(["1.0"] * 14) + "\n")
+    return str(path)
+
+
+case(
+    "rnn_course.data.jena.read_jena_csv",
+    lambda: {"path": _tiny_jena_csv()},
+    path=st.sampled_from([None, 3, b"file.csv", ["a.csv"], ""]),
+)
+case("rnn_course.data.synthetic_jena.times", {"n": 2}, n=JENA_N)
+case("rnn_course.data.synthetic_jena.generate", {"n": 2}, n=JENA_N, seed=bad_int(minimum=0))
+case("rnn_course.data.synthetic_jena.cache_path", {"seed": 0}, seed=bad_int(minimum=0))
+case("rnn_course.data.synthetic_jena.load_data", {"n": 2}, n=JENA_N, seed=bad_int(minimum=0))
 DATASET = st.sampled_from(["mnist", "", 3, None, ["imdb"]])
 
 

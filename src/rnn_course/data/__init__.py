@@ -14,6 +14,7 @@ from rnn_course.data.imdb import (
     imdb_word_index,
     load_imdb,
 )
+from rnn_course.data.jena import JENA_COLUMNS, JenaClimate, load_jena_climate
 from rnn_course.data.provenance import data_and_mode, is_twin, loaded_from, results_note
 
 __all__ = [
@@ -22,6 +23,9 @@ __all__ = [
     "decode_review",
     "encode_review",
     "imdb_word_index",
+    "JENA_COLUMNS",
+    "JenaClimate",
+    "load_jena_climate",
     "load_cifar10",
     "load_imdb",
     "data_and_mode",

@@ -1,4 +1,4 @@
-"""What the IMDB and CIFAR-10 loaders share about calling Keras's own loaders.
+"""What the IMDB, CIFAR-10 and Jena loaders share about calling Keras's own loaders.
 
 Before Keras downloads a file that is not in its cache, :func:`unreachable`
 opens one TCP connection to the host Keras will download from. urllib, under
@@ -27,6 +27,9 @@ IMDB_WORD_INDEX_URL = (
     "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json"
 )
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+# Keras's (and Chollet's, Deep Learning with Python, 2nd ed., chapter 10)
+# origin of the Jena climate record, downloaded with keras.utils.get_file.
+JENA_URL = "https://s3.amazonaws.com/keras-datasets/jena_climate_2009_2016.csv.zip"
 
 #: Seconds the probe waits for its TCP connection, on its own socket only. A
 #: connect takes well under a second on a live network; a firewall that drops

@@ -19,7 +19,12 @@ _NAMES = {
     "cifar10": ("the real CIFAR-10 photographs (keras.datasets.cifar10)",
                 "the offline twin of CIFAR-10 (images made by code, in the "
                 "real data's format)"),
+    "jena": ("the real Jena climate record (Max Planck Institute, 2009-2016)",
+             "the offline twin of the Jena climate record (weather made by "
+             "code, in the real data's format)"),
 }
+#: The loader of each dataset, named when one is asked about before loading.
+_LOADERS = {"imdb": "load_imdb", "cifar10": "load_cifar10", "jena": "load_jena_climate"}
 ORIGINS = ("keras", "synthetic")
 
 _loaded: dict[str, str] = {}
@@ -32,7 +37,7 @@ def _check_dataset(dataset: str) -> str:
 
 
 def record_origin(dataset: str, origin: str) -> None:
-    """Note that ``dataset`` (``"imdb"``, ``"cifar10"``) came from ``origin``."""
+    """Note that ``dataset`` (``"imdb"``, ``"cifar10"``, ``"jena"``) came from ``origin``."""
     _check_dataset(dataset)
     if not isinstance(origin, str) or origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}.")
@@ -47,8 +52,7 @@ def loaded_from(dataset: str) -> str:
     """
     _check_dataset(dataset)
     if dataset not in _loaded:
-        loader = "load_imdb" if dataset == "imdb" else "load_cifar10"
-        raise ValueError(f"{dataset} has not been loaded yet: call {loader} first.")
+        raise ValueError(f"{dataset} has not been loaded yet: call {_LOADERS[dataset]} first.")
     return _loaded[dataset]
 
 
