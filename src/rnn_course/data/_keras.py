@@ -18,7 +18,14 @@ import os
 import socket
 import tempfile
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+from rnn_course.config import DATA_ENV
+from rnn_course.data._cache import DatasetError, notice
+
+T = TypeVar("T")
 
 # Keras's origins, as in keras/src/datasets/imdb.py and cifar10.py (Keras 3):
 # the URLs its loaders download from. Only their hosts are contacted here.
@@ -89,3 +96,81 @@ def unreachable(url: str, timeout: float = PROBE_TIMEOUT) -> str | None:
         return f"no connection to {host}:{port}: {one_line(error)}"
     connection.close()
     return None
+
+
+class Unavailable(Exception):
+    """The real data could not be loaded; ``args[0]`` says why, in one line."""
+
+
+def through_keras(
+    fetch: Callable[[Any], T],
+    *,
+    archive: Path,
+    url: str,
+    intact: Callable[[Path], bool],
+    unreadable: Callable[[str], str],
+) -> T:
+    """Run ``fetch(keras)``, a call into Keras that may download, with the course's checks.
+
+    A damaged ``archive`` in Keras's cache stops here (Keras would delete it
+    when, offline, its download fails too, or only warn); an ``archive`` that
+    is missing means a download, so the host of ``url`` is probed first
+    (:func:`unreachable`). Every failure becomes :class:`Unavailable` with a
+    one-line reason: ``unreadable(detail)`` when Keras had a cached file.
+
+    Raises:
+        Unavailable: Keras is missing, the cache is damaged, the host cannot
+            be reached, or ``fetch`` failed.
+    """
+    try:
+        import keras
+    except ImportError as exc:
+        raise Unavailable(f"Keras could not be imported ({one_line(exc)})") from None
+    had_archive = archive.exists()
+    if had_archive:
+        try:
+            ok = intact(archive)
+        except OSError:
+            ok = False
+        if not ok:
+            raise Unavailable(
+                f"the Keras cache file {archive} is truncated or corrupted "
+                "(delete it to download again)"
+            )
+    else:
+        # An unreachable host stops here, before Keras prints its
+        # "Downloading data from ..." line, so the common offline case shows
+        # the loader's one-line notice alone (a download that fails after
+        # connecting keeps Keras's line).
+        why = unreachable(url)
+        if why is not None:
+            raise Unavailable(f"could not download it ({why})")
+    try:
+        return fetch(keras)
+    except Exception as exc:  # Keras raises bare Exception for download errors.
+        if had_archive or archive.exists():
+            raise Unavailable(unreadable(one_line(exc))) from None
+        raise Unavailable(f"could not download it ({one_line(exc)})") from None
+
+
+def real_or_twin(what: str, twin: str, source: str, load: Callable[[], T]) -> T | None:
+    """``load()`` the real data, or say why not: the fallback rule of every loader.
+
+    Returns ``load()``'s result, or ``None`` after printing the one-line
+    notice that the offline twin (described by ``twin``) is used instead.
+
+    Raises:
+        DatasetError: ``source`` is ``"keras"`` and ``load`` raised
+            :class:`Unavailable`: one line that names the way out.
+    """
+    try:
+        return load()
+    except Unavailable as exc:
+        reason = exc.args[0]
+        if source == "keras":
+            raise DatasetError(
+                f"Real {what} not loaded: {reason}. Without network, use "
+                f'source="synthetic" or set {DATA_ENV}=synthetic for the offline twin.'
+            ) from None
+        notice(f"Real {what} not loaded: {reason}; using the offline twin instead ({twin}).")
+        return None

@@ -27,15 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from rnn_course.config import DATA_ENV, data_source
+from rnn_course.config import data_source
 from rnn_course.data import synthetic_cifar10
-from rnn_course.data._cache import DatasetError, notice
 from rnn_course.data._keras import (
     CIFAR10_URL,
     keras_datasets_dir,
-    one_line,
+    real_or_twin,
     sha256,
-    unreachable,
+    through_keras,
 )
 from rnn_course.data.provenance import record_origin
 
@@ -61,10 +60,6 @@ _KERAS_DIRNAME = "cifar-10-batches-py-target"
 _KERAS_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 
 Split = tuple[np.ndarray, np.ndarray]
-
-
-class _Unavailable(Exception):
-    """The real data could not be loaded; ``args[0]`` says why, in one line."""
 
 
 def _check_count(name: str, value, maximum: int) -> int | None:
@@ -108,59 +103,25 @@ def keras_cache_paths() -> tuple[Path, Path]:
 
 
 def _load_from_keras() -> tuple[Split, Split]:
-    """``keras.datasets.cifar10.load_data()``, with a cache check and a probe.
+    """``keras.datasets.cifar10.load_data()``, through the course's checks.
 
-    When the archive is not in Keras's cache, one TCP connection to Keras's
-    download host is tried first, with a timeout on that socket alone
-    (:func:`rnn_course.data._keras.unreachable`): urllib, under Keras, would
-    wait forever on a firewall that drops packets. This probe replaced a
-    process-wide ``socket.setdefaulttimeout`` around the Keras call, which
-    reached every other thread's sockets too; Keras now runs with no timeout,
-    so a live download finishes however slow it is.
-
-    Raises:
-        _Unavailable: with a one-line reason, when the data cannot be loaded.
+    The archive in Keras's cache is hashed first: a download killed halfway
+    leaves a truncated archive, which get_file would try to download again
+    and, offline, delete. Keras hashes it again: about 0.1 s each, little
+    next to the extraction. A missing archive means a download, and the host
+    is probed first (:func:`rnn_course.data._keras.through_keras`).
     """
-    try:
-        import keras
-    except ImportError as exc:
-        raise _Unavailable(f"Keras could not be imported ({one_line(exc)})") from None
-
     archive, extracted = keras_cache_paths()
-    if archive.exists():
-        # A download killed halfway leaves a truncated archive; get_file would
-        # then try to download again and, offline, delete the file. Check it
-        # here so the user decides (and learns where the file is). Keras
-        # hashes it again: about 0.1 s each, little next to the extraction.
-        try:
-            intact = sha256(archive) == _KERAS_SHA256
-        except OSError:
-            intact = False
-        if not intact:
-            raise _Unavailable(
-                f"the Keras cache file {archive} is truncated or corrupted "
-                "(delete it to download again)"
-            )
-    had_archive = archive.exists()
-    if not had_archive:
-        # Keras will download. An unreachable host stops here, before Keras
-        # prints its "Downloading data from ..." line, so the common offline
-        # case shows our one-line notice alone, with sys.stdout left as it is
-        # (a download that fails after connecting keeps Keras's line).
-        why = unreachable(CIFAR10_URL)
-        if why is not None:
-            raise _Unavailable(f"could not download it ({why})")
-
-    try:
-        data = keras.datasets.cifar10.load_data()
-    except Exception as exc:  # Keras raises bare Exception for download errors.
-        if had_archive or archive.exists():
-            raise _Unavailable(
-                f"the files in the Keras cache {extracted} could not be read "
-                f"({one_line(exc)}): delete that folder and {archive} to download again"
-            ) from None
-        raise _Unavailable(f"could not download it ({one_line(exc)})") from None
-    return data
+    return through_keras(
+        lambda keras: keras.datasets.cifar10.load_data(),
+        archive=archive,
+        url=CIFAR10_URL,
+        intact=lambda path: sha256(path) == _KERAS_SHA256,
+        unreadable=lambda detail: (
+            f"the files in the Keras cache {extracted} could not be read ({detail}): "
+            f"delete that folder and {archive} to download again"
+        ),
+    )
 
 
 def _first(split: Split, n: int | None) -> Split:
@@ -222,21 +183,12 @@ def load_cifar10(
     source = data_source(source)
 
     if source != "synthetic":
-        try:
-            train, test = _load_from_keras()
-        except _Unavailable as exc:
-            reason = exc.args[0]
-            if source == "keras":
-                raise DatasetError(
-                    f"Real CIFAR-10 not loaded: {reason}. Without network, use "
-                    f'source="synthetic" or set {DATA_ENV}=synthetic for the offline twin.'
-                ) from None
-            notice(
-                f"Real CIFAR-10 not loaded: {reason}; "
-                "using the offline twin instead (synthetic shapes, not photographs)."
-            )
-        else:
+        loaded = real_or_twin(
+            "CIFAR-10", "synthetic shapes, not photographs", source, _load_from_keras
+        )
+        if loaded is not None:
             record_origin("cifar10", "keras")
+            train, test = loaded
             return _first(train, n_train), _first(test, n_test)
 
     record_origin("cifar10", "synthetic")

@@ -38,20 +38,21 @@ from pathlib import Path
 import numpy as np
 
 from rnn_course import _validate
-from rnn_course.config import DATA_ENV, data_source
+from rnn_course.config import data_source
 from rnn_course.data import synthetic_jena
-from rnn_course.data._cache import DatasetError, notice
-from rnn_course.data._keras import JENA_URL, keras_datasets_dir, one_line, unreachable
+from rnn_course.data._keras import (
+    JENA_URL,
+    keras_datasets_dir,
+    one_line,
+    real_or_twin,
+    through_keras,
+)
 from rnn_course.data.provenance import record_origin
 from rnn_course.data.synthetic_jena import JENA_COLUMNS, NUM_ROWS, JenaClimate
 
 #: The CSV inside the archive, and the name Keras gives both cache entries.
 CSV_NAME = "jena_climate_2009_2016.csv"
 _KERAS_NAME = "jena_climate_2009_2016.csv.zip"
-
-
-class _Unavailable(Exception):
-    """The real data could not be loaded; ``args[0]`` says why, in one line."""
 
 
 def keras_cache_paths() -> tuple[Path, Path]:
@@ -100,51 +101,30 @@ def read_jena_csv(path: str | Path) -> JenaClimate:
 
 
 def _load_from_keras() -> JenaClimate:
-    """The real record through ``keras.utils.get_file``, with a cache check and a probe.
+    """The real record through ``keras.utils.get_file``, with the course's checks.
 
-    When the archive is not in Keras's cache, one TCP connection to the
-    download host is tried first (:func:`rnn_course.data._keras.unreachable`),
-    as the IMDB and CIFAR-10 loaders do.
-
-    Raises:
-        _Unavailable: with a one-line reason, when the data cannot be loaded.
+    A cached archive must be a zip file (Keras would only warn "Could not
+    extract archive" and go on); a missing one means a download, and the
+    host is probed first (:func:`rnn_course.data._keras.through_keras`).
     """
-    try:
-        import keras
-    except ImportError as exc:
-        raise _Unavailable(f"Keras could not be imported ({one_line(exc)})") from None
-
     archive, csv_path = keras_cache_paths()
-    had_archive = archive.exists()
-    if had_archive and not zipfile.is_zipfile(archive):
-        # Keras would only warn "Could not extract archive" and go on.
-        raise _Unavailable(
-            f"the Keras cache file {archive} is truncated or corrupted "
-            "(delete it to download again)"
-        )
-    if not had_archive:
-        why = unreachable(JENA_URL)
-        if why is not None:
-            raise _Unavailable(f"could not download it ({why})")
 
-    try:
+    def fetch(keras):
         keras.utils.get_file(
             origin=JENA_URL, extract=True, cache_dir=str(keras_datasets_dir().parent)
         )
-    except Exception as exc:  # Keras raises bare Exception for download errors.
-        if had_archive or archive.exists():
-            raise _Unavailable(
-                f"the Keras cache file {archive} could not be extracted "
-                f"({one_line(exc)}): delete it to download again"
-            ) from None
-        raise _Unavailable(f"could not download it ({one_line(exc)})") from None
-    try:
         return read_jena_csv(csv_path)
-    except (OSError, ValueError) as exc:
-        raise _Unavailable(
-            f"{csv_path} could not be read ({one_line(exc)}): delete {archive} "
-            "to download again"
-        ) from None
+
+    return through_keras(
+        fetch,
+        archive=archive,
+        url=JENA_URL,
+        intact=zipfile.is_zipfile,
+        unreadable=lambda detail: (
+            f"the Keras cache file {archive} could not be extracted and read "
+            f"({detail}): delete it to download again"
+        ),
+    )
 
 
 def load_jena_climate(
@@ -170,10 +150,7 @@ def load_jena_climate(
         - ``columns``: the 14 names, :data:`JENA_COLUMNS`, e.g. ``"T (degC)"``.
 
     Raises:
-        TypeError, ValueError: for a bad argument.
-        DatasetError: with ``source="keras"``, when the real data cannot be
-            downloaded or the Keras cache holds a damaged file (the message
-            names it).
+        TypeError, ValueError, DatasetError: As :func:`rnn_course.data.load_cifar10`.
 
     Example:
 
@@ -191,20 +168,11 @@ def load_jena_climate(
     source = data_source(source)
 
     if source != "synthetic":
-        try:
-            record = _load_from_keras()
-        except _Unavailable as exc:
-            reason = exc.args[0]
-            if source == "keras":
-                raise DatasetError(
-                    f"Real Jena climate record not loaded: {reason}. Without network, use "
-                    f'source="synthetic" or set {DATA_ENV}=synthetic for the offline twin.'
-                ) from None
-            notice(
-                f"Real Jena climate record not loaded: {reason}; "
-                "using the offline twin instead (weather made by code, not measured)."
-            )
-        else:
+        record = real_or_twin(
+            "Jena climate record", "weather made by code, not measured", source,
+            _load_from_keras,
+        )
+        if record is not None:
             record_origin("jena", "keras")
             if n is None or n >= len(record.times):
                 return record
