@@ -155,13 +155,11 @@ def rnn_backward(
         if truncate < 1:
             raise ValueError(f"truncate must be at least 1 step, got {truncate}.")
     arrays = [x, W, U, b, h, g]
-    names = ["inputs", "W", "U", "b", "states", "grad_states"]
-    if h0 is not None:
-        h0 = initial_state("h0", h0, x, units)
-        arrays.append(h0)
-        names.append("h0")
-    for name, array in zip(names, arrays):
+    for name, array in zip(("inputs", "W", "U", "b", "states", "grad_states"), arrays):
         check_finite(name, array)
+    if h0 is not None:
+        h0 = initial_state("h0", h0, x, units)  # checks its shape and its values
+        arrays.append(h0)
 
     dtype = floating_dtype(*arrays)
     # The states are the forward pass's cache: if they belong to other

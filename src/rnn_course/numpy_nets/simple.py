@@ -113,11 +113,11 @@ def rnn_forward(
     _check_weights(x, W, U, b)
     units = W.shape[0]
     arrays = [x, W, U, b]
-    if h0 is not None:
-        h0 = _loop.initial_state("h0", h0, x, units)
-        arrays.append(h0)
     for name, array in zip(("inputs", "W", "U", "b"), arrays):
         check_finite(name, array)
+    if h0 is not None:
+        h0 = _loop.initial_state("h0", h0, x, units)  # checks its shape and its values
+        arrays.append(h0)
 
     dtype = _loop.floating_dtype(*arrays)
     batch = 1 if single else x.shape[0]
