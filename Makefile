@@ -15,7 +15,7 @@ help:
 	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
 	@echo "make book-full  the same with every chapter in full mode (the published site)"
 	@echo "make test   run every test in quick mode on the offline datasets"
-	@echo "make sync   regenerate every chapters/*.ipynb from its .md"
+	@echo "make sync   regenerate every chapters/*.ipynb from its .md, and student/*.ipynb"
 	@echo "make student  student (no solutions) and teacher notebooks in _build/assign; CHAPTER=03 for one"
 	@echo "make bench  time chapters and training recipes on this machine (not a test); BENCH_ARGS=\"--full\" etc."
 	@echo "make bench-tests  time make venv and make test in a fresh clone of HEAD (about ten minutes)"
@@ -52,9 +52,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto --no-loadscope-reorder --durations=15
 
-# The .md is the source: rewrite every .ipynb from it (not by timestamps).
+# The .md is the source: rewrite every .ipynb from it (not by timestamps),
+# and the student versions the course publishes in student/.
 sync: $(STAMP)
 	$(BIN)/python -m tools.sync_notebooks
+	$(BIN)/python -m tools.assign --student-dir student
 
 # Notebooks to hand out: solutions replaced by TODO stubs (see instructor_guide.md).
 student: $(STAMP)
