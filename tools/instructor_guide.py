@@ -169,6 +169,10 @@ def _checker_summary(name: str) -> str:
     return doc[0].rstrip(".")
 
 
+def _points(points: int) -> str:
+    return f"{points} point{'s' if points != 1 else ''}"
+
+
 def _exercise_lines(info: ChapterInfo) -> list[str]:
     lines = []
     for exercise in info.exercises:
@@ -177,8 +181,7 @@ def _exercise_lines(info: ChapterInfo) -> list[str]:
         names = info.checkers.get(exercise.label, [])
         if names:
             how = "; ".join(f"`{name}`: {_checker_summary(name)}" for name in names)
-            worth = f"{exercise.points} point{'s' if exercise.points != 1 else ''}"
-            check = f"*Checked automatically* ({worth}) by {how}."
+            check = f"*Checked automatically* ({_points(exercise.points)}) by {how}."
         else:
             check = "*Open*: read and graded by hand (the solution is in the teacher version)."
         lines.append(f"- {ref}: {task} {check}")
@@ -246,7 +249,7 @@ def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict],
         else:
             estimate = full / ASSUMED_GPU_SPEEDUP if info.trains else full
             gpu_text = f"about {_duration(estimate)} (estimate)"
-        checked = [f"{e.label} (`{'`, `'.join(info.checkers[e.label])}`, {e.points} pt)"
+        checked = [f"{e.label} (`{'`, `'.join(info.checkers[e.label])}`, {_points(e.points)})"
                    for e in info.exercises if info.checkers.get(e.label)]
         chapter = f"{{ref}}`{info.label}`" if info.label else info.title
         lines.append(f"| {chapter} | {info.time or 'not written yet'} | {_duration(quick)} "
