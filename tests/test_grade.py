@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import subprocess
 import sys
 
@@ -203,3 +204,20 @@ def test_command_line_says_when_there_is_nothing_to_grade(tmp_path):
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert result.stderr.startswith("error: no submission") and result.stderr.count("\n") == 1
+
+
+def test_instructor_guide_shows_what_the_grader_writes(graded):
+    """The guide's worked example is this very run of the right and wrong submissions."""
+    _, feedback, _ = graded
+    guide = (ROOT / "instructor_guide.md").read_text(encoding="utf-8")
+    header = ",".join(grade.COLUMNS)
+    rows = [header]
+    for name, shown in (("correct", "right"), ("wrong", "wrong")):
+        for label in LABELS:
+            row = graded[0][name][label]
+            buffer = io.StringIO()
+            csv.writer(buffer).writerow([shown + ".ipynb"] + [row[c] for c in grade.COLUMNS[1:]])
+            rows.append(buffer.getvalue().rstrip("\r\n"))
+    assert "\n".join(rows) in guide, "update the worked example of instructor_guide.md"
+    wrong = (feedback / "wrong.txt").read_text(encoding="utf-8").rstrip()
+    assert wrong in guide, "update the feedback file shown in instructor_guide.md"
