@@ -9,14 +9,15 @@ STAMP := $(VENV)/.installed-stamp
 # Tests always run in quick mode on the offline twins, whatever the shell says.
 TEST_ENV := RNN_COURSE_QUICK=1 RNN_COURSE_DATA=synthetic
 
-.PHONY: help venv book book-full test sync student bench bench-tests release clean
+.PHONY: help venv book book-full test sync student grade bench bench-tests release clean
 
 help:
 	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
 	@echo "make book-full  the same with every chapter in full mode (the published site)"
 	@echo "make test   run every test in quick mode on the offline datasets"
-	@echo "make sync   regenerate every chapters/*.ipynb from its .md"
+	@echo "make sync   regenerate every chapters/*.ipynb from its .md, and student/*.ipynb"
 	@echo "make student  student (no solutions) and teacher notebooks in _build/assign; CHAPTER=03 for one"
+	@echo "make grade SUBMISSIONS=folder  run every submitted notebook, write grades.csv and feedback (CHAPTER=02 JOBS=4 TIMEOUT=300 OUT=folder)"
 	@echo "make bench  time chapters and training recipes on this machine (not a test); BENCH_ARGS=\"--full\" etc."
 	@echo "make bench-tests  time make venv and make test in a fresh clone of HEAD (about ten minutes)"
 	@echo "make release VERSION=0.2.0  bump the version, point every set-up cell at tag v0.2.0, commit and tag (DRY_RUN=1 only prints)"
@@ -52,13 +53,22 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(TEST_ENV) $(BIN)/python -m pytest -n auto --no-loadscope-reorder --durations=15
 
-# The .md is the source: rewrite every .ipynb from it (not by timestamps).
+# The .md is the source: rewrite every .ipynb from it (not by timestamps),
+# and the student versions the course publishes in student/.
 sync: $(STAMP)
 	$(BIN)/python -m tools.sync_notebooks
+	$(BIN)/python -m tools.assign --student-dir student
 
 # Notebooks to hand out: solutions replaced by TODO stubs (see instructor_guide.md).
 student: $(STAMP)
 	$(BIN)/python -m tools.assign --out _build/assign $(if $(CHAPTER),--chapter $(CHAPTER))
+
+# A class's notebooks: each run in quick mode in a fresh kernel with the
+# chapter's own check cells, into SUBMISSIONS/grades/grades.csv and one
+# feedback file per submission (instructor_guide.md, "Grading").
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [CHAPTER=02] [JOBS=n] [TIMEOUT=s] [OUT=folder]"; exit 2; }
+	$(BIN)/python -m tools.grade "$(SUBMISSIONS)" $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)")
 
 # Timings of this machine into benchmarks/results/<machine>.json and .md (see
 # benchmarks/README.md): not a test, and long (about 40 minutes on two quiet CPU cores).

@@ -64,10 +64,14 @@ def executed_chapter(md: Path, folder: Path) -> nbformat.NotebookNode | None:
     record = folder / f"{md.stem}.json"
     if not record.is_file():
         return None
+    from tools.exercises import without_colab_title
+
     ran = json.loads(record.read_text(encoding="utf-8"))
     notebook = read_chapter(md)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    if [cell.source for cell in code] != [cell["source"] for cell in ran]:
+    # The .ipynb's solution cells start with Colab's "# @title" line, which
+    # the .md has not (tools.exercises.colab_hidden): the same code.
+    if [cell.source for cell in code] != [without_colab_title(cell["source"]) for cell in ran]:
         return None
     for count, (cell, done) in enumerate(zip(code, ran), start=1):
         cell.execution_count = count
@@ -104,5 +108,13 @@ def config_reading_cache(config: Path, cache: Path, out: Path) -> Path:
 
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache))
+    # Local extensions are found relative to the configuration file: the copy
+    # names their folders in full.
+    sphinx = settings.get("sphinx") or {}
+    if sphinx.get("local_extensions"):
+        sphinx["local_extensions"] = {
+            name: str((config.parent / path).resolve())
+            for name, path in sphinx["local_extensions"].items()
+        }
     out.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return out

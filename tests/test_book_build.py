@@ -49,6 +49,23 @@ def test_colab_button_points_at_committed_notebook(site, name):
 
 
 @pytest.mark.parametrize("name", chapter_pages())
+def test_student_version_is_one_click_away(site, name):
+    """Beside the Colab button: the student version, opened in Colab from the repository."""
+    from tools.sphinx_student_colab import TOOLTIP
+
+    repo = book_config()["repository"]["url"].removeprefix("https://github.com/")
+    branch = book_config()["repository"]["branch"]
+    stem = name.rsplit("/", 1)[-1]
+    expected = f"https://colab.research.google.com/github/{repo}/blob/{branch}/student/{stem}.ipynb"
+    html = page(site, name)
+    assert expected in html, f"{name}: no link to its student version {expected}"
+    assert TOOLTIP in html
+    assert html.index(expected) > html.index(f"blob/{branch}/{name}.ipynb"), (
+        "the student version's link must follow the Colab button")
+    assert (ROOT / "student" / f"{stem}.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", chapter_pages())
 def test_mathjax_is_served_by_the_site(site, name):
     html = page(site, name)
     scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.I)
@@ -92,7 +109,9 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     """The book's own configuration turns a cell error into a failed build."""
     book = tmp_path / "book"
     (book / "chapters").mkdir(parents=True)
-    for name in ("_config.yml", "references.bib", "bibliography.md"):
+    for name in ("_config.yml", "references.bib", "bibliography.md",
+                 "tools/sphinx_student_colab.py"):
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
         (book / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n- file: chapters/broken\n", encoding="utf-8"

@@ -5,11 +5,16 @@ The command line of :mod:`tools.exercises` (the student versions) and
 repository's root::
 
     python -m tools.assign [--chapter 03 ...] [--source chapters] [--out _build/assign]
+    python -m tools.assign --student-dir student [--check]
     python -m tools.assign --guide instructor_guide.md
 
 The first form writes ``student/NN_name.ipynb`` (solutions replaced by TODO
 stubs) and ``teacher/NN_name.ipynb`` (the chapter as it is) for each chapter.
-The second form rewrites the generated part of the instructor guide (between
+The second form rewrites the student versions the repository publishes
+(``student/`` at its root, which the "student version" Colab link of every
+chapter page opens) and removes those of chapters that are gone; ``make
+sync`` runs it, and ``--check`` only lists what is out of date.
+The third form rewrites the generated part of the instructor guide (between
 its two marker comments) from the chapters' objectives boxes, their
 exercises and the benchmark results (``benchmarks/results/*.json``).
 
@@ -96,6 +101,42 @@ def export_chapter(md: Path, out: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
+def student_text(md: Path) -> str:
+    """The ``.ipynb`` text of the student version of chapter ``md``."""
+    md = _chapter_file("md", md)
+    return notebook_text(student_notebook(read_exercises(chapter_notebook(md), md.name)))
+
+
+def sync_students(mds: Sequence[Path], folder: Path, check: bool = False,
+                  prune: bool = True) -> list[Path]:
+    """Rewrite ``folder/<name>.ipynb``, the student version of each of ``mds``.
+
+    Only the files that differ are written; with ``prune``, a notebook in
+    ``folder`` of no chapter of ``mds`` is removed. With ``check`` nothing is
+    written or removed. Returns the files that were (or, with ``check``, are)
+    out of date or extra.
+    """
+    mds, folder = _paths("mds", mds, exist=True), _path("folder", folder)
+    stale = []
+    for md in mds:
+        target = folder / f"{md.stem}.ipynb"
+        text = student_text(md)
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(target)
+        if not check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if prune and folder.is_dir():
+        names = {f"{md.stem}.ipynb" for md in mds}
+        for extra in sorted(folder.glob("*.ipynb")):
+            if extra.name not in names:
+                stale.append(extra)
+                if not check:
+                    extra.unlink()
+    return stale
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.assign",
@@ -107,6 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the folder of the chapters' .md files (default chapters/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="where student/ and teacher/ are written (default _build/assign)")
+    parser.add_argument("--student-dir", type=Path, metavar="FOLDER",
+                        help="instead, rewrite the published student versions in FOLDER "
+                             "(student/ at the repository's root)")
+    parser.add_argument("--check", action="store_true",
+                        help="with --student-dir: only list the files out of date (exit 1)")
     parser.add_argument("--guide", type=Path, metavar="PATH",
                         help="instead, rewrite the generated tables of this instructor guide")
     parser.add_argument("--results", type=Path, metavar="FOLDER",
@@ -118,6 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = write_guide(args.guide, mds, args.results)
             print(f"wrote {path}")
             return 0
+        if args.student_dir is not None:
+            stale = sync_students(mds, args.student_dir, check=args.check,
+                                  prune=not args.chapter)
+            verb = "out of date" if args.check else "wrote"
+            for path in stale:
+                print(f"{verb}: {path}" if path.exists() or args.check else f"removed: {path}")
+            return 1 if args.check and stale else 0
         for md in mds:
             student, teacher = export_chapter(md, args.out)
             print(f"{md.stem}: {student} and {teacher}")

@@ -28,6 +28,7 @@ import itertools
 import json
 import os
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,16 @@ SOLUTION_TAG = "solution"
 CHECK_TAG = "check"
 #: Tag :func:`student_notebook` gives the stubs that replace solutions.
 TODO_TAG = "todo"
+#: The first line of a code cell that Colab shows as a form, code hidden.
+COLAB_TITLE = "# @title"
+#: Points an auto-checked exercise is worth when its check cell names none
+#: (``:points: N`` in the check cell's options).
+DEFAULT_POINTS = 1
 
 # An opening fence of a MyST directive: ":::{name} argument" or "```{name} argument".
 _DIRECTIVE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}\s*(?P<argument>.*?)\s*$")
 _LABEL_OPTION = re.compile(r"^:label:\s*(?P<label>\S+)\s*$")
+_SOLUTION_START = re.compile(r"^(?::{3,}|`{3,})\{solution-start\}\s*(\S+)", re.M)
 
 
 class AssignError(ValueError):
@@ -103,12 +110,40 @@ def chapter_notebook(md: Path) -> Any:
 
     Cell ids are derived from the chapter name and the cell position, so the
     notebook written from it is byte-identical to the committed ``.ipynb``.
+    Every solution code cell is hidden in Colab (:func:`colab_hidden`).
     """
     md = _chapter_file("md", md)
     notebook = jupytext.read(md)
+    label = ""
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"{md.stem[:50]}-{index:03d}"
+        if cell.cell_type == "markdown":
+            starts = _SOLUTION_START.findall(cell.source)
+            label = starts[-1] if starts else label
+        elif SOLUTION_TAG in _tags(cell):
+            colab_hidden(cell, label)
     return notebook
+
+
+def colab_hidden(cell: Any, label: str = "") -> Any:
+    """Hide a solution code cell in Colab until the reader asks for it; return the cell.
+
+    Colab shows a code cell whose metadata says ``cellView: form`` as a form:
+    its ``# @title`` line, and the code behind a "Show code" link. The cell
+    runs as before. Other notebook programs ignore both.
+    """
+    title = f"{COLAB_TITLE} Solution{f' of {label}' if label else ''} (try it yourself first)"
+    if not cell.source.startswith(COLAB_TITLE):
+        cell.source = f"{title}\n{cell.source}"
+    cell.metadata["cellView"] = "form"
+    return cell
+
+
+def without_colab_title(source: str) -> str:
+    """``source`` without the ``# @title`` line :func:`colab_hidden` gave it."""
+    if source.startswith(COLAB_TITLE):
+        return source.partition("\n")[2]
+    return source
 
 
 def notebook_text(notebook: Any) -> str:
@@ -137,6 +172,7 @@ class Exercise:
     text: str = ""
     solution_cells: list[int] = field(default_factory=list)
     check_cells: list[int] = field(default_factory=list)
+    points: int = 0  # what passing its checks is worth; 0 for an open exercise
 
 
 @dataclass
@@ -287,7 +323,23 @@ def read_exercises(notebook: Any, name: str = "chapter") -> ChapterExercises:
         flush()
     if gated is not None:
         raise AssignError(f"{name}: solution {gated} has no solution-end.")
+    for exercise in exercises:
+        exercise.points = _points(notebook, exercise, name)
     return ChapterExercises(name, notebook, exercises, pieces)
+
+
+def _points(notebook: Any, exercise: Exercise, name: str) -> int:
+    """What an exercise is worth: the ``points`` of its check cells, else the default."""
+    if not exercise.check_cells:
+        return 0
+    given = [notebook.cells[i].metadata.get("points") for i in exercise.check_cells]
+    for value in given:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 1):
+            raise AssignError(f"{name}: the check cell of {exercise.label} gives points: "
+                              f"{value!r}; write a whole number of at least 1.")
+    values = [value for value in given if value is not None]
+    return sum(values) if values else DEFAULT_POINTS
 
 
 # --------------------------------------------------------------------------
@@ -364,7 +416,11 @@ def _placeholder(value: ast.AST | None) -> str:
     return "None"
 
 
-def _wrap(line: str, width: int = 88) -> list[str]:
+#: The width of a chapter's code cells (chapters/ruff.toml), which stubs keep to.
+_WIDTH = 79
+
+
+def _wrap(line: str, width: int = _WIDTH) -> list[str]:
     """Break a long ``name = {...}`` line after commas, aligned inside the brace."""
     if len(line) <= width or "{" not in line:
         return [line]
@@ -408,7 +464,8 @@ def solution_stub(sources: Sequence[str], needed: Iterable[str] = (), label: str
     checked = bool(needed)
     exercise = f" (exercise {label})" if label else ""
     then = ", then run the check cell below" if checked else ""
-    lines = [f"# TODO{exercise}: write your answer here{then}."]
+    lines = textwrap.wrap(f"TODO{exercise}: write your answer here{then}.", width=_WIDTH - 2,
+                          initial_indent="# ", subsequent_indent="# ")
     assigned: dict[str, ast.AST | None] = {}
     defined: set[str] = set()
     for source in sources:
@@ -462,6 +519,11 @@ def _needed_names(chapter: ChapterExercises, exercise: Exercise) -> set[str]:
     return (loaded & solution) - before
 
 
+def todo_id(label: str) -> str:
+    """The cell id of the TODO cell of exercise ``label`` in the student version."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", f"todo-{label}")[:64]
+
+
 def student_notebook(chapter: ChapterExercises) -> Any:
     """The chapter without its solutions: each replaced by a ``# TODO`` stub.
 
@@ -476,16 +538,20 @@ def student_notebook(chapter: ChapterExercises) -> Any:
     cells = source.cells
     by_label = {exercise.label: exercise for exercise in chapter.exercises}
     out = []
+    named: set[int] = set()  # cells of out that keep their id
     stubbed: set[str] = set()
     for piece in chapter.pieces:
         if piece.kind == "cell":
             out.append(nbformat.from_dict(dict(cells[piece.cell])))
+            named.add(len(out) - 1)
         elif piece.kind == "text":
             out.append(nbformat.v4.new_markdown_cell(piece.text))
         elif piece.kind == "text-solution":
             out.append(nbformat.v4.new_markdown_cell(
                 f"*TODO (exercise {piece.label}): write your answer here.*",
                 metadata={"tags": [TODO_TAG]}))
+            out[-1]["id"] = todo_id(piece.label)
+            named.add(len(out) - 1)
         elif piece.label not in stubbed:  # the first code cell of a solution
             stubbed.add(piece.label)
             exercise = by_label[piece.label]
@@ -493,10 +559,18 @@ def student_notebook(chapter: ChapterExercises) -> Any:
                                  _needed_names(chapter, exercise), piece.label)
             out.append(nbformat.v4.new_code_cell(stub.rstrip("\n"),
                                                  metadata={"tags": [TODO_TAG]}))
+            out[-1]["id"] = todo_id(piece.label)
+            named.add(len(out) - 1)
     notebook = nbformat.from_dict(dict(source))
+    stem = Path(chapter.name).stem
     for index, cell in enumerate(out):
-        cell["id"] = f"{Path(chapter.name).stem[:40]}-student-{index:03d}"
+        # A cell kept whole keeps the chapter's id (the grader finds the
+        # check cells by it), a TODO cell its exercise's; any other new cell
+        # gets one from its place.
+        if index not in named:
+            cell["id"] = f"{stem[:40]}-student-{index:03d}"
         if cell.cell_type == "code":
             cell["outputs"], cell["execution_count"] = [], None
     notebook.cells = out
+    notebook.metadata["rnn_course"] = {"chapter": stem, "version": "student"}
     return notebook

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ _CHAPTER_NUMBER = re.compile(r"Chapters? (\d+)((?:(?:, | and | to )\d+)*)")
 _REF = re.compile(r"\{ref\}`(?:[^`<]*<)?(?P<label>[^`>]+)>?`")
 # Code that trains a Keras model (or searches over them): what a GPU speeds up.
 _TRAINS = re.compile(r"\.fit\(|\.search\(|train_and_evaluate\(")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -168,6 +169,10 @@ def _checker_summary(name: str) -> str:
     return doc[0].rstrip(".")
 
 
+def _points(points: int) -> str:
+    return f"{points} point{'s' if points != 1 else ''}"
+
+
 def _exercise_lines(info: ChapterInfo) -> list[str]:
     lines = []
     for exercise in info.exercises:
@@ -176,7 +181,7 @@ def _exercise_lines(info: ChapterInfo) -> list[str]:
         names = info.checkers.get(exercise.label, [])
         if names:
             how = "; ".join(f"`{name}`: {_checker_summary(name)}" for name in names)
-            check = f"*Checked automatically* by {how}."
+            check = f"*Checked automatically* ({_points(exercise.points)}) by {how}."
         else:
             check = "*Open*: read and graded by hand (the solution is in the teacher version)."
         lines.append(f"- {ref}: {task} {check}")
@@ -195,8 +200,13 @@ def _suggestion(info: ChapterInfo) -> str:
     return "; ".join(parts) + "." if parts else "No exercises yet."
 
 
-def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict]) -> str:
-    """The generated part of the instructor guide, markers included."""
+def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict],
+                        student_url: Callable[[str], str] | None = None) -> str:
+    """The generated part of the instructor guide, markers included.
+
+    ``student_url`` maps a chapter's stem to the Colab address of its student
+    version (:func:`student_link`); without it the guide lists none.
+    """
     from rnn_course.benchmark_results import chapter_seconds
 
     if isinstance(infos, (str, bytes, Mapping)) or not isinstance(infos, Iterable):
@@ -239,7 +249,7 @@ def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict]) -> st
         else:
             estimate = full / ASSUMED_GPU_SPEEDUP if info.trains else full
             gpu_text = f"about {_duration(estimate)} (estimate)"
-        checked = [f"{e.label} (`{'`, `'.join(info.checkers[e.label])}`)"
+        checked = [f"{e.label} (`{'`, `'.join(info.checkers[e.label])}`, {_points(e.points)})"
                    for e in info.exercises if info.checkers.get(e.label)]
         chapter = f"{{ref}}`{info.label}`" if info.label else info.title
         lines.append(f"| {chapter} | {info.time or 'not written yet'} | {_duration(quick)} "
@@ -254,7 +264,10 @@ def render_guide_tables(infos: Sequence[ChapterInfo], results: list[dict]) -> st
         lines += ["**Objectives.** By the end of the chapter students can", ""]
         lines += [f"- {objective}" for objective in info.objectives]
         lines += ["", f"**Prerequisites.** {info.prerequisites}", "",
-                  f"**Time.** {info.time}", "", "**Exercises.**", ""]
+                  f"**Time.** {info.time}", ""]
+        if student_url is not None:
+            lines += [f"**Student version.** <{student_url(info.stem)}>", ""]
+        lines += ["**Exercises.**", ""]
         lines += _exercise_lines(info)
         lines += ["", f"**Suggested assignment.** {_suggestion(info)}", ""]
     lines.append(GUIDE_END)
@@ -281,7 +294,27 @@ def render_guide(text: str, mds: Sequence[Path], results: list[dict]) -> str:
             number = md.stem.split("_", 1)[0]
             labels[match["label"]] = number.lstrip("0") or number
     infos = [chapter_info(md, labels) for md in mds]
-    return text[:start] + render_guide_tables(infos, results) + text[end + len(GUIDE_END):]
+    tables = render_guide_tables(infos, results, student_link)
+    return text[:start] + tables + text[end + len(GUIDE_END):]
+
+
+def student_link(stem: str, config: Path = ROOT / "_config.yml") -> str:
+    """The Colab address of chapter ``stem``'s student version, from ``_config.yml``.
+
+    The same address as the link beside the Colab button of the chapter's
+    page (:mod:`tools.sphinx_student_colab`).
+    """
+    import yaml
+
+    from tools.sphinx_student_colab import student_colab_url
+
+    stem = _validate.text("stem", stem)
+    settings = yaml.safe_load(_path("config", config).read_text(encoding="utf-8"))
+    repository = settings["repository"]
+    org, repo = repository["url"].removeprefix("https://github.com/").split("/")[:2]
+    return student_colab_url(settings["launch_buttons"]["colab_url"], org, repo,
+                             repository.get("branch", "main"), stem,
+                             repository.get("path_to_book", "") or "")
 
 
 def write_guide(path: Path, mds: Sequence[Path], results_folder: Path | None = None) -> Path:

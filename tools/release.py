@@ -13,7 +13,8 @@ VERSION=X.Y.Z``):
    ``src/rnn_course/__init__.py``, the ref ``vX.Y.Z`` into ``_config.yml``
    (``course.package_ref``), into the set-up cell of every ``chapters/*.md``
    and into the copy of that cell in ``CONTRIBUTING.md``, then regenerates the
-   chapters' notebooks (:func:`tools.sync_notebooks.sync`);
+   chapters' notebooks (:func:`tools.sync_notebooks.sync`) and the student
+   versions in ``student/`` (:func:`tools.assign.sync_students`);
 3. commits those files ("Release vX.Y.Z") and makes the annotated tag
    ``vX.Y.Z``, then prints the ``git push`` that publishes both.
 
@@ -147,7 +148,13 @@ def bump(root: Path, version: str) -> list[Path]:
     changes = planned_changes(root, version)
     for path, (_, new) in changes.items():
         path.write_text(new, encoding="utf-8")
-    return list(changes) + sync(sorted((root / "chapters").glob("*.md")))
+    mds = sorted((root / "chapters").glob("*.md"))
+    written = list(changes) + sync(mds)
+    if (root / "student").is_dir():  # the published student versions hold the set-up cell too
+        from tools.assign import sync_students
+
+        written += sync_students(mds, root / "student")
+    return written
 
 
 def describe(root: Path, changes: dict[Path, tuple[str, str]]) -> str:
