@@ -27,7 +27,8 @@ def test_weights_are_a_distribution_and_context_their_mean():
     assert weights.shape == (6,) and context.shape == (5,)
     assert np.all(weights >= 0) and np.isclose(weights.sum(), 1.0)
     np.testing.assert_allclose(context, weights @ case["states"])
-    scores = np.tanh(case["W_query"] @ case["query"] + case["states"] @ case["W_key"].T) @ case["v"]
+    projected = case["W_query"] @ case["query"] + case["states"] @ case["W_key"].T
+    scores = np.tanh(projected) @ case["v"]
     np.testing.assert_allclose(weights, np.exp(scores) / np.exp(scores).sum())
 
 
