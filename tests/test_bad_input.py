@@ -1544,6 +1544,74 @@ case(
 )
 
 
+# date_task, seq2seq (Chapter 12)
+BAD_DATE_TEXTS = st.sampled_from(
+    [None, "3 May 1999", 3, b"3 May", [3], [None], [], [""], ["3 Mai 1999 \u00e9"]])
+case(
+    "rnn_course.date_task.format_date",
+    lambda: {"date": __import__("datetime").date(1999, 5, 3), "style": "d month yyyy"},
+    date=st.one_of(JUNK, st.sampled_from(["1999-05-03", 19990503])),
+    style=st.one_of(NOT_TEXT, st.sampled_from(["", "yyyy/mm/dd", "D MONTH YYYY"])),
+)
+case("rnn_course.date_task.make_date_pairs", {"n": 4}, n=bad_int(), seed=bad_int(minimum=0))
+case(
+    "rnn_course.date_task.encode_inputs",
+    {"texts": ["3 May 1999"]},
+    texts=BAD_DATE_TEXTS,
+    maxlen=st.one_of(bad_int(none_ok=True), st.integers(1, 9)),
+)
+case(
+    "rnn_course.date_task.encode_targets",
+    {"targets": ["1999-05-03"]},
+    targets=st.one_of(BAD_DATE_TEXTS, st.sampled_from([["1999/05/03"], ["1999-5-3"]])),
+)
+case(
+    "rnn_course.date_task.decode_outputs",
+    {"ids": np.array([[3, 4, 2]])},
+    ids=st.one_of(
+        bad_array((1, 3), wrong=((3,), (1, 3, 1)), empty=((0, 3),)),
+        st.sampled_from([np.array([[1.5, 2.0]]), np.array([[-1, 3]]), np.array([[99]])]),
+    ),
+)
+case(
+    "rnn_course.date_task.exact_match",
+    {"predicted": ["a"], "expected": ["a"]},
+    predicted=st.one_of(BAD_DATE_TEXTS.filter(lambda v: v not in ([""], ["3 Mai 1999 \u00e9"])),
+                        st.just(["a", "b"])),
+    expected=st.one_of(BAD_DATE_TEXTS.filter(lambda v: v not in ([""], ["3 Mai 1999 \u00e9"])),
+                       st.just(["a", "b"])),
+)
+
+
+def _attention_case() -> dict[str, Any]:
+    rng = np.random.default_rng(0)
+    return {"query": rng.standard_normal(4), "states": rng.standard_normal((6, 5)),
+            "W_query": rng.standard_normal((3, 4)), "W_key": rng.standard_normal((3, 5)),
+            "v": rng.standard_normal(3)}
+
+
+case(
+    "rnn_course.seq2seq.additive_attention",
+    _attention_case,
+    query=bad_array((4,), wrong=((3,), (1, 4)), empty=((0,),)),
+    states=bad_array((6, 5), wrong=((6, 4), (6,)), empty=((0, 5),)),
+    W_query=bad_array((3, 4), wrong=((4, 3), (3,)), empty=((0, 4),)),
+    W_key=bad_array((3, 5), wrong=((5, 3), (3, 4)), empty=((3, 0),)),
+    v=bad_array((3,), wrong=((2,), (3, 1)), empty=((0,),), none_ok=False),
+    mask=st.sampled_from([np.zeros(6, bool), np.ones(6), np.ones(5, bool), "mask", 3]),
+)
+case(
+    "rnn_course.seq2seq.plot_attention",
+    {"weights": np.full((2, 3), 1 / 3), "source": "abc", "output": "xy"},
+    weights=st.one_of(bad_array((2, 3), wrong=((3, 2), (2,)), empty=((0, 3),)),
+                      st.just(-np.ones((2, 3)))),
+    source=st.one_of(NOT_TEXT, st.sampled_from(["ab", "abcd"])),
+    output=st.one_of(NOT_TEXT, st.sampled_from(["x", "xyz"])),
+    ax=JUNK.filter(lambda v: v is not None),
+    title=NOT_TEXT.filter(lambda v: v is not None),
+)
+
+
 # ---------------------------------------------------------------- the tests
 
 

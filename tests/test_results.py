@@ -165,3 +165,44 @@ def test_chapter_10_configurations_words_follow_the_counts(site):
     g = glued(site, "10_hyperparameter_tuning")
     more = "looked at more configurations" in str(g["configs_words"])
     assert more == (g["hb_configs"] > g["rs_trials"]), g["configs_words"]
+
+
+def test_chapter_12_encoder_decoders_learn(site):
+    g = glued(site, "12_seq2seq_attention")
+    # Both models learn: per character, with teacher forcing, far above a guess
+    # (quick builds give about 0.82 without attention and 0.98 with it).
+    assert g["plain_char"] >= 0.6 and g["plain_char"] > 5 * g["chance"], g["plain_char"]
+    assert g["attention_char"] >= 0.9, g["attention_char"]
+    # Written by the inference loop: attention gets most dates entirely right
+    # (about 0.86 on a quick build; a full run must reach 0.95), and clearly
+    # more than the plain encoder-decoder, whose quick-mode dates are mostly wrong.
+    assert g["attention_exact"] >= 0.6, g["attention_exact"]
+    assert g["attention_exact"] > g["plain_exact"] + 0.2, (g["attention_exact"], g["plain_exact"])
+    # The NumPy step agrees with keras.layers.AdditiveAttention.
+    assert g["numpy_keras_gap"] < 1e-5, g["numpy_keras_gap"]
+
+
+def test_chapter_12_words_follow_the_numbers(site):
+    g = glued(site, "12_seq2seq_attention")
+    gain = 100 * (g["attention_exact"] - g["plain_exact"])
+    assert abs(gain - g["attention_gain"]) < 1e-6
+    expected = "beats" if gain >= 5 else "is ahead of" if gain > 0 else "does not beat"
+    assert g["attention_verdict"] == expected, (g["attention_verdict"], gain)
+    assert ("meets" in str(g["target_words"])) == (g["attention_exact"] >= 0.95)
+    long, short = g["gap_longest"], g["gap_shortest"]
+    assert abs(long - 100 * (g["attention_longest"] - g["plain_longest"])) < 1e-6
+    words = str(g["length_words"])
+    assert ("more than 10 points wider" in words) == (long > short + 10), words
+    assert ("not ahead on the longest" in words) == (long <= 0), words
+    assert ("reads the year" in str(g["year_words"])) == (g["year_focus"] >= 50)
+    far = g["new_style_exact"] < g["attention_exact"] - 0.2
+    assert ("far fewer" in str(g["new_style_words"])) == far
+
+
+def test_chapter_12_names_its_data_and_mode(site):
+    html = (site / "chapters" / "12_seq2seq_attention.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
+                       html, flags=re.S)
+    assert len(notes) == 1, notes
+    text = re.sub(r"<[^>]+>", "", notes[0])
+    assert "made by code" in text and "Mode: quick" in text, text

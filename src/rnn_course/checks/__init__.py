@@ -21,6 +21,7 @@ The checkers live in one module per part of the course:
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
 - :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10).
+- :mod:`~rnn_course.checks.seq2seq`: one step of additive attention (Chapter 12).
 
 A new checker goes in the module of its part of the course (or a new one,
 named for its topic), takes the answer as its first argument, is decorated
@@ -54,6 +55,7 @@ from rnn_course.checks.rnn import (
     check_rnn_output_shape,
     check_symbol_shapes,
 )
+from rnn_course.checks.seq2seq import check_additive_attention
 from rnn_course.checks.text import check_length_cut, check_review_encoder
 from rnn_course.checks.tuning import check_hyperband_epochs
 from rnn_course.checks.vision import check_conv_layer
@@ -84,4 +86,6 @@ __all__ = [
     "check_hyperband_epochs",
     # Appendix A
     "check_length_cut",
+    # Chapter 12
+    "check_additive_attention",
 ]
