@@ -114,6 +114,7 @@ RESULTS_NOTES = {
     "09_cnn_contrast": ["cifar_results_note", "text_results_note"],
     "10_hyperparameter_tuning": ["results_note"],
     "A1_fast_training": ["results_note"],
+    "13_forecasting": ["results_note"],
 }
 
 
@@ -165,3 +166,31 @@ def test_chapter_10_configurations_words_follow_the_counts(site):
     g = glued(site, "10_hyperparameter_tuning")
     more = "looked at more configurations" in str(g["configs_words"])
     assert more == (g["hb_configs"] > g["rs_trials"]), g["configs_words"]
+
+
+def test_chapter_13_every_forecaster_learns_and_the_gru_beats_the_baseline(site):
+    g = glued(site, "13_forecasting")
+    # The twin's "same time yesterday" is off by about 2.4 degC, as the real record's.
+    assert 2.0 < g["naive_test"] < 2.8, g["naive_test"]
+    # Every model starts as the naive forecast (a zero last layer): learning
+    # means ending below it. The GRU is the chapter's target.
+    for key in ("dense_test", "gru_test", "dropout_test", "reversed_test", "bigru_test"):
+        assert g[key] < g["naive_test"], (key, g[key], g["naive_test"])
+    assert g["gru_gain"] == pytest.approx(
+        100 * (g["naive_test"] - g["gru_test"]) / g["naive_test"], abs=1e-6)
+
+
+def test_chapter_13_verdicts_follow_the_numbers(site):
+    g = glued(site, "13_forecasting")
+    for model in ("dense", "gru", "dropout"):
+        beats = g[f"{model}_test"] < g["naive_test"]
+        assert g[f"{model}_verdict"] == ("beats" if beats else "does not beat"), model
+    assert (g["gru_vs_dense"] == "better than") == (g["gru_test"] < g["dense_test"])
+    assert (g["dropout_vs_gru"] == "helped") == (g["dropout_val"] < g["gru_val"])
+    assert (g["reversed_words"] == "worse than") == (g["reversed_test"] > g["gru_test"])
+    bi_gain = 100 * (g["gru_test"] - g["bigru_test"]) / g["gru_test"]
+    assert g["bi_gain"] == pytest.approx(bi_gain, abs=1e-6)
+    verdict = str(g["bi_verdict"])
+    assert verdict.startswith("helps here") == (bi_gain >= 2), verdict
+    assert ("larger than" in verdict) == (bi_gain <= -2), verdict
+    assert (g["bi_time_words"] == "it runs two recurrences") == (g["bi_time_ratio"] >= 1.2)

@@ -21,6 +21,7 @@ The checkers live in one module per part of the course:
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
 - :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10).
+- :mod:`~rnn_course.checks.forecasting`: a seasonal naive forecast (Chapter 13).
 
 A new checker goes in the module of its part of the course (or a new one,
 named for its topic), takes the answer as its first argument, is decorated
@@ -42,6 +43,7 @@ Example, in a notebook::
 
 from rnn_course.checks.bptt import check_rnn_backward
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
+from rnn_course.checks.forecasting import check_seasonal_naive
 from rnn_course.checks.gates import check_gru_forward
 from rnn_course.checks.param_counts import (
     check_parameter_count,
@@ -84,4 +86,6 @@ __all__ = [
     "check_hyperband_epochs",
     # Appendix A
     "check_length_cut",
+    # Chapter 13
+    "check_seasonal_naive",
 ]
