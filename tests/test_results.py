@@ -185,9 +185,17 @@ def test_chapter_13_verdicts_follow_the_numbers(site):
     for model in ("dense", "gru", "dropout"):
         beats = g[f"{model}_test"] < g["naive_test"]
         assert g[f"{model}_verdict"] == ("beats" if beats else "does not beat"), model
-    assert (g["gru_vs_dense"] == "better than") == (g["gru_test"] < g["dense_test"])
-    assert (g["dropout_vs_gru"] == "helped") == (g["dropout_val"] < g["gru_val"])
-    assert (g["reversed_words"] == "worse than") == (g["reversed_test"] > g["gru_test"])
+    # Between two models, a difference within 1 % is called a tie.
+    def compared(mae, other):
+        change = 100 * (mae - other) / other
+        return "better" if change < -1 else "worse" if change > 1 else "tie"
+
+    words = {"better": "better than", "tie": "within 1 % of", "worse": "worse than"}
+    assert g["gru_vs_dense"] == words[compared(g["gru_test"], g["dense_test"])]
+    assert g["reversed_words"] == words[compared(g["reversed_test"], g["gru_test"])]
+    dropout = compared(g["dropout_val"], g["gru_val"])
+    assert g["dropout_vs_gru"].startswith(
+        {"better": "helped", "tie": "made no clear difference", "worse": "did not help"}[dropout])
     bi_gain = 100 * (g["gru_test"] - g["bigru_test"]) / g["gru_test"]
     assert g["bi_gain"] == pytest.approx(bi_gain, abs=1e-6)
     verdict = str(g["bi_verdict"])
