@@ -9,7 +9,8 @@ entries it measured), writes the Markdown table beside it and prints it.
 Cases:
 
 - ``chapters``: every chapter notebook executed top to bottom with nbclient,
-  in quick mode (and in full mode with ``--full``).
+  in quick mode (and in full mode with ``--full``); its record keeps the
+  values the chapter glued into its prose (``"glued"``), beside its time.
 - ``imdb``: the seeds' recipe against the fast recipe of Appendix A, for
   SimpleRNN, LSTM and GRU, on the 25,000 training reviews.
 - ``numpy``: the NumPy RNN one sequence at a time, on a batch, and Keras's
@@ -23,6 +24,7 @@ Cases:
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import importlib.metadata
 import json
@@ -106,8 +108,67 @@ def describe_machine(machine_id: str | None = None) -> dict:
 # The cases, each run in its own process
 
 
+#: Glued strings longer than this (a paragraph, a table) are left out of a
+#: chapter's record: it keeps the numbers and the short words that judge them.
+GLUED_TEXT_LIMIT = 200
+
+
+def _glued_value(data: dict) -> float | str | None:
+    """A glued output's value: a float, a short string, or ``None`` to skip it."""
+    if any(kind.startswith("image/") for kind in data):
+        return None  # a figure
+    text = data.get("text/markdown", data.get("text/plain"))
+    if isinstance(text, list):  # nbformat may keep text as a list of lines
+        text = "".join(text)
+    if not isinstance(text, str):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if "text/markdown" not in data:
+        # text/plain is a repr: 'beats' (with quotes) for the string beats.
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            value = text
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            value = text
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = value
+    text = text.strip()
+    return text if len(text) <= GLUED_TEXT_LIMIT else None
+
+
+def glued_values(notebook) -> dict[str, float | str]:
+    """The values an executed notebook glued (MyST-NB ``glue``), by name.
+
+    MyST-NB's ``glue(name, value)`` displays the value with the metadata
+    ``{"scrapbook": {"name": name, "mime_prefix": ...}}`` and its MIME keys
+    prefixed by ``mime_prefix``. Numbers become floats, short strings stay
+    strings (Markdown as its text); figures and long texts are left out.
+    When a name is glued twice, the last value counts, as in the book.
+    """
+    values: dict[str, float | str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if not isinstance(scrapbook, dict) or "name" not in scrapbook:
+                continue
+            prefix = scrapbook.get("mime_prefix", "") or ""
+            data = {key[len(prefix):] if key.startswith(prefix) else key: value
+                    for key, value in output.get("data", {}).items()}
+            value = _glued_value(data)
+            if value is None:
+                values.pop(scrapbook["name"], None)
+            else:
+                values[scrapbook["name"]] = value
+    return values
+
+
 def run_chapter(case: dict) -> dict:
-    """Execute one chapter notebook with nbclient and time it."""
+    """Execute one chapter notebook with nbclient; time it and collect its glued values."""
     import nbclient
     import nbformat
 
@@ -124,8 +185,10 @@ def run_chapter(case: dict) -> dict:
         ok = False
         print(f"{case['chapter']} ({case['mode']}) failed: {str(error).splitlines()[0]}",
               file=sys.stderr)
-    return {"chapter": case["chapter"], "mode": case["mode"],
-            "seconds": round(time.perf_counter() - start, 2), "data": case["data"], "ok": ok}
+    seconds = round(time.perf_counter() - start, 2)
+    # What the chapter glued before it ended (or failed): its results, beside its time.
+    return {"chapter": case["chapter"], "mode": case["mode"], "seconds": seconds,
+            "data": case["data"], "ok": ok, "glued": glued_values(notebook)}
 
 
 def run_imdb(case: dict) -> dict:

@@ -1612,6 +1612,105 @@ case(
 )
 
 
+# forecasting (Chapter 13)
+def _spec():
+    from rnn_course.forecasting import WindowSpec
+
+    return WindowSpec(sequence_length=4, sampling_rate=2, horizon=3)
+
+
+def _hours(n: int = 10) -> np.ndarray:
+    return np.datetime64("2020-01-01T00", "h") + np.arange(n)
+
+
+NOT_A_SPEC = st.one_of(JUNK, st.sampled_from([(4, 2, 3, 1), {"sequence_length": 4}]))
+case(
+    "rnn_course.forecasting.WindowSpec",
+    {"sequence_length": 4},
+    sequence_length=bad_int(),
+    sampling_rate=bad_int(),
+    horizon=bad_int(),
+    stride=bad_int(),
+)
+case(
+    "rnn_course.forecasting.split_in_time",
+    {"n_rows": 100},
+    n_rows=bad_int(minimum=3),
+    train=bad_real(0, 1, low_ok=False, high_ok=False),
+    validation=bad_real(0, 1, low_ok=False, high_ok=False),
+)
+case(
+    "rnn_course.forecasting.fit_normalisation",
+    lambda: {"values": _random((6, 2), 0), "train_end": 4},
+    values=bad_array((6, 2), wrong=((6,), (6, 2, 1)), empty=((0, 2),)),
+    train_end=bad_int(minimum=2, maximum=6),
+)
+case(
+    "rnn_course.forecasting.normalise",
+    lambda: {"values": _random((4, 2), 0), "mean": np.zeros(2), "std": np.ones(2)},
+    values=bad_array((4, 2), wrong=((4,), (4, 2, 1)), empty=((0, 2),)),
+    mean=bad_array((2,), wrong=((3,), (2, 1))),
+    std=st.one_of(bad_array((2,), wrong=((3,), (2, 1))), st.just(np.zeros(2))),
+)
+case(
+    "rnn_course.forecasting.time_features",
+    lambda: {"times": _hours()},
+    times=st.sampled_from([
+        None, "2020-01-01", np.arange(3), np.array([], dtype="datetime64[s]"),
+        np.array(["NaT"], dtype="datetime64[s]"), np.zeros((2, 2), dtype="datetime64[s]"),
+    ]),
+)
+case(
+    "rnn_course.forecasting.window_ends",
+    lambda: {"start": 0, "end": 100, "spec": _spec()},
+    start=bad_int(minimum=0),
+    end=bad_int(),
+    spec=NOT_A_SPEC,
+)
+case(
+    "rnn_course.forecasting.naive_mae",
+    lambda: {"temperature": _random((100,), 0), "start": 0, "end": 100, "spec": _spec()},
+    temperature=bad_array((100,), wrong=((100, 1),), empty=((0,),)),
+    start=bad_int(minimum=0),
+    end=st.one_of(bad_int(), st.integers(101, 10**6)),
+    spec=NOT_A_SPEC,
+)
+case(
+    "rnn_course.forecasting.make_windows",
+    lambda: {"features": _random((100, 3), 0), "temperature": _random((100,), 1),
+             "start": 0, "end": 100, "spec": _spec(), "batch_size": 8},
+    features=bad_array((100, 3), wrong=((100,),), empty=((0, 3),)),
+    temperature=bad_array((100,), wrong=((99,), (100, 1))),
+    start=bad_int(minimum=0),
+    end=st.one_of(bad_int(), st.integers(101, 10**6)),
+    spec=NOT_A_SPEC,
+    batch_size=bad_int(),
+    shuffle=st.sampled_from(["yes", None, 2]),
+    seed=bad_int(minimum=0),
+)
+case(
+    "rnn_course.forecasting.plot_forecasts",
+    lambda: {"times": _hours(), "truth": _random((10,), 0), "forecasts": {"a": np.zeros(10)}},
+    times=st.sampled_from([None, "2020-01-01", np.arange(10),
+                           np.array([], dtype="datetime64[s]")]),
+    truth=bad_array((10,), wrong=((9,), (10, 1))),
+    forecasts=st.sampled_from([None, {}, [1, 2], {"a": np.zeros(9)}, {3: np.zeros(10)},
+                               {"a": np.full(10, np.nan)}, {"a": "text"}]),
+    title=st.sampled_from([None, 3, b"title"]),
+)
+case(
+    "rnn_course.models.build_forecaster",
+    {"kind": "gru", "sequence_length": 4, "features": 2, "units": 2},
+    kind=st.sampled_from(["lstm", 3, None, "GRU"]),
+    sequence_length=COUNT,
+    features=COUNT,
+    units=COUNT,
+    recurrent_dropout=RATE,
+    learning_rate=bad_real(0, np.inf, low_ok=False),
+    compile=st.sampled_from(["yes", None, 2]),
+)
+
+
 # ---------------------------------------------------------------- the tests
 
 

@@ -183,3 +183,29 @@ def test_a_malformed_test_suite_entry_gives_one_line(tmp_path, entry, message):
 def test_a_tests_section_that_is_no_list_is_refused():
     with pytest.raises(ValueError, match="new: tests must be a list of objects"):
         br.merge_results(None, _result(tests={"commit": "abc1234"}))
+
+
+def test_a_chapters_glued_values_are_kept_through_merge_and_load(tmp_path):
+    glued = {"gru_test": 2.25, "gru_verdict": "beats", "n_rows": 420451.0}
+    old = _result(chapters=[{"chapter": "13_forecasting", "mode": "quick", "seconds": 30.0,
+                             "glued": {"gru_test": 9.9}},
+                            {"chapter": "03_numpy_rnn", "mode": "quick", "seconds": 5.0}])
+    new = _result(chapters=[{"chapter": "13_forecasting", "mode": "quick", "seconds": 25.0,
+                             "glued": glued}])
+    merged = br.merge_results(old, new)
+    _write(tmp_path, merged)
+    (loaded,) = br.load_results(tmp_path)
+    entry = next(e for e in loaded["chapters"] if e["chapter"] == "13_forecasting")
+    assert entry["glued"] == glued and br.chapter_seconds(loaded, "13_forecasting") == 25.0
+    # An entry written before glued existed has none, and stays valid.
+    assert "glued" not in next(e for e in loaded["chapters"] if e["chapter"] == "03_numpy_rnn")
+    assert "13_forecasting" in br.markdown_report(loaded)
+
+
+@pytest.mark.parametrize("glued", [[1, 2], "beats", {"x": None}, {"x": True}, {"x": [1.0]}])
+def test_malformed_glued_values_give_one_line(tmp_path, glued):
+    _write(tmp_path, _result(chapters=[{"chapter": "13_forecasting", "mode": "quick",
+                                        "seconds": 1.0, "glued": glued}]))
+    with pytest.raises(ValueError, match="glued of an entry of chapters") as error:
+        br.load_results(tmp_path)
+    assert "\n" not in str(error.value)

@@ -205,3 +205,38 @@ def test_twin_calibration_runs_and_writes_the_comparison(tmp_path, monkeypatch):
         assert 0.0 <= row["twin"] <= 1.0 and row["real"] in (0.88, 0.85)
     table = module.markdown(results)
     assert "| SimpleRNN |" in table and "Chollet" in table
+
+
+def test_chapter_case_records_what_the_notebook_glued(bench, tmp_path, monkeypatch):
+    cells = [
+        "from IPython.display import Markdown\n"
+        "from rnn_course.notebook import glue\n"
+        "glue('mae', 2.25)\nglue('windows', 1400)\nglue('verdict', Markdown('beats'))\n"
+        "glue('word', 'worse than')\nglue('note', Markdown('long ' * 100))",
+        "glue('mae', 2.5)",  # glued again: the last value counts, as in the book
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(notebook, tmp_path / "00_glue.ipynb")
+    monkeypatch.setattr(bench, "CHAPTERS", tmp_path)
+    entry = bench.run_chapter({"chapter": "00_glue", "mode": "quick", "data": "synthetic",
+                               "cell_timeout": 120})
+    assert entry["ok"] is True
+    assert entry["glued"] == {"mae": 2.5, "windows": 1400.0, "verdict": "beats",
+                              "word": "worse than"}
+
+
+def test_glued_values_skip_figures_and_read_prefixed_keys(bench):
+    def glue_output(name, data, prefix="application/papermill.record/"):
+        return nbformat.v4.new_output(
+            "display_data", data={prefix + key: value for key, value in data.items()},
+            metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})
+
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        glue_output("figure", {"image/png": "iVBOR", "text/plain": "<Figure>"}),
+        glue_output("shown", {"text/plain": "0.5"}, prefix=""),
+        glue_output("text", {"text/plain": "'GRU'"}),
+        nbformat.v4.new_output("stream", text="not glued"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("x")])
+    assert bench.glued_values(notebook) == {"shown": 0.5, "text": "GRU"}

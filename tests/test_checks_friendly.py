@@ -70,6 +70,7 @@ CALLS = {
     "check_hyperband_epochs": (lambda a: checks.check_hyperband_epochs(a, 9, 3), WRONG_VALUES),
     "check_length_cut": (checks.check_length_cut, WRONG_FUNCTIONS),
     "check_additive_attention": (checks.check_additive_attention, WRONG_FUNCTIONS),
+    "check_seasonal_naive": (checks.check_seasonal_naive, WRONG_FUNCTIONS),
 }
 CHECKERS = sorted(name for name, value in vars(checks).items()
                   if name.startswith("check_") and inspect.isfunction(value))

@@ -114,6 +114,7 @@ RESULTS_NOTES = {
     "09_cnn_contrast": ["cifar_results_note", "text_results_note"],
     "10_hyperparameter_tuning": ["results_note"],
     "A1_fast_training": ["results_note"],
+    "13_forecasting": ["results_note"],
 }
 
 
@@ -206,3 +207,39 @@ def test_chapter_12_names_its_data_and_mode(site):
     assert len(notes) == 1, notes
     text = re.sub(r"<[^>]+>", "", notes[0])
     assert "made by code" in text and "Mode: quick" in text, text
+
+
+def test_chapter_13_every_forecaster_learns_and_the_gru_beats_the_baseline(site):
+    g = glued(site, "13_forecasting")
+    # The twin's "same time yesterday" is off by about 2.4 degC, as the real record's.
+    assert 2.0 < g["naive_test"] < 2.8, g["naive_test"]
+    # Every model starts as the naive forecast (a zero last layer): learning
+    # means ending below it. The GRU is the chapter's target.
+    for key in ("dense_test", "gru_test", "dropout_test", "reversed_test", "bigru_test"):
+        assert g[key] < g["naive_test"], (key, g[key], g["naive_test"])
+    assert g["gru_gain"] == pytest.approx(
+        100 * (g["naive_test"] - g["gru_test"]) / g["naive_test"], abs=1e-6)
+
+
+def test_chapter_13_verdicts_follow_the_numbers(site):
+    g = glued(site, "13_forecasting")
+    for model in ("dense", "gru", "dropout"):
+        beats = g[f"{model}_test"] < g["naive_test"]
+        assert g[f"{model}_verdict"] == ("beats" if beats else "does not beat"), model
+    # Between two models, a difference within 1 % is called a tie.
+    def compared(mae, other):
+        change = 100 * (mae - other) / other
+        return "better" if change < -1 else "worse" if change > 1 else "tie"
+
+    words = {"better": "better than", "tie": "within 1 % of", "worse": "worse than"}
+    assert g["gru_vs_dense"] == words[compared(g["gru_test"], g["dense_test"])]
+    assert g["reversed_words"] == words[compared(g["reversed_test"], g["gru_test"])]
+    dropout = compared(g["dropout_val"], g["gru_val"])
+    assert g["dropout_vs_gru"].startswith(
+        {"better": "helped", "tie": "made no clear difference", "worse": "did not help"}[dropout])
+    bi_gain = 100 * (g["gru_test"] - g["bigru_test"]) / g["gru_test"]
+    assert g["bi_gain"] == pytest.approx(bi_gain, abs=1e-6)
+    verdict = str(g["bi_verdict"])
+    assert verdict.startswith("helps here") == (bi_gain >= 2), verdict
+    assert ("larger than" in verdict) == (bi_gain <= -2), verdict
+    assert (g["bi_time_words"] == "it runs two recurrences") == (g["bi_time_ratio"] >= 1.2)

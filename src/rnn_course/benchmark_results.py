@@ -8,7 +8,8 @@ holds one machine's measurements::
       "schema": 1,
       "machine": {"id": "cpu2-xeon", "description": "2 CPU cores, no GPU", ...},
       "chapters": [{"chapter": "06_imdb_sentiment", "mode": "quick",
-                    "seconds": 11.3, "data": "synthetic", "ok": true}, ...],
+                    "seconds": 11.3, "data": "synthetic", "ok": true,
+                    "glued": {"test_accuracy": 0.84, "verdict": "beats"}}, ...],
       "imdb": [{"cell": "SimpleRNN", "recipe": "seeds", "epochs": 2,
                 "seconds_per_epoch": 80.1, "val_accuracy": 0.55,
                 "train_size": 25000, "details": {...}}, ...],
@@ -20,6 +21,9 @@ holds one machine's measurements::
                  "exit_status": 0, "ok": true, "passed": 431, "failed": 0}]
     }
 
+A chapter's ``glued`` maps each name the chapter glued into its prose to
+its value, a number or a short string (figures and long texts are left
+out); entries written before it existed have none.
 ``tests`` holds one entry, the latest ``make test`` in a fresh clone
 (``run.py --only tests``); files written before it existed have no such
 section, which reads as an empty one. A missing entry means "not measured":
@@ -98,7 +102,21 @@ def _check_result(result, origin: str) -> dict:
                                      f"string, got {entry[key]!r:.40}.")
             if section == "tests":
                 _check_tests_entry(entry, origin)
+            if section == "chapters" and "glued" in entry:
+                _check_glued(entry["glued"], origin)
     return result
+
+
+def _check_glued(glued, origin: str) -> None:
+    """A chapter's glued values: names (strings) to numbers or strings."""
+    if not isinstance(glued, dict):
+        raise ValueError(f"{origin}: glued of an entry of chapters must be an object, "
+                         f"got {glued!r:.40}.")
+    for name, value in glued.items():
+        if not isinstance(name, str) or isinstance(value, bool) \
+                or not isinstance(value, (int, float, str)):
+            raise ValueError(f"{origin}: glued of an entry of chapters must map names to "
+                             f"numbers or strings, got {name!r:.30}: {value!r:.30}.")
 
 
 def _check_tests_entry(entry: dict, origin: str) -> None:

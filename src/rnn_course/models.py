@@ -317,3 +317,73 @@ def cudnn_problems(model) -> list[str]:
             checks.append((cell.reset_after, "reset_after must be True"))
         problems += [f"{layer.name}: {why}" for ok, why in checks if not ok]
     return problems
+
+
+#: The forecasters :func:`build_forecaster` knows (Chapter 13), by name.
+FORECASTERS = ("dense", "gru", "reversed_gru", "bidirectional_gru")
+
+
+def build_forecaster(
+    kind: str = "gru",
+    sequence_length: int = 48,
+    features: int = 18,
+    units: int = 16,
+    recurrent_dropout: float = 0.0,
+    learning_rate: float = 1e-3,
+    compile: bool = True,
+):
+    """A model that reads a window of the past and forecasts one change (Chapter 13).
+
+    Every kind ends in ``Dense(1)`` with zero weights, so before training it
+    answers 0 for every window: with targets that are the change from the
+    window's last value (:func:`rnn_course.forecasting.make_windows`), an
+    untrained model makes the naive forecast, and training starts from there.
+
+    Args:
+        kind: ``"dense"`` (the window flattened, then ``Dense(units, relu)``),
+            ``"gru"`` (a ``GRU`` reading the window from the oldest step to the
+            newest), ``"reversed_gru"`` (the same from the newest to the
+            oldest, ``go_backwards=True``) or ``"bidirectional_gru"`` (both,
+            ``keras.layers.Bidirectional``).
+        sequence_length: Steps per window.
+        features: Numbers per step.
+        units: Hidden units (of each direction).
+        recurrent_dropout: Dropout rate on the GRU's recurrent state (not for
+            ``"dense"``).
+        learning_rate: RMSprop's learning rate.
+        compile: Compile with the course's recipe for forecasts: RMSprop,
+            mean squared error, and the mean absolute error as a metric.
+
+    Returns:
+        A ``keras.Model`` mapping ``(batch, sequence_length, features)`` to
+        ``(batch, 1)``.
+    """
+    import keras
+
+    if not isinstance(kind, str) or kind not in FORECASTERS:
+        raise ValueError(f"kind must be one of {', '.join(FORECASTERS)}, got {kind!r:.40}.")
+    sequence_length = _validate.positive_int("sequence_length", sequence_length)
+    features = _validate.positive_int("features", features)
+    units = _validate.positive_int("units", units)
+    recurrent_dropout = _rate("recurrent_dropout", recurrent_dropout)
+    if kind == "dense" and recurrent_dropout:
+        raise ValueError("recurrent_dropout needs a recurrent kind, not 'dense'.")
+    learning_rate = _learning_rate(learning_rate)
+    compile = _validate.flag("compile", compile)
+    inputs = keras.Input(shape=(sequence_length, features), name="window")
+    if kind == "dense":
+        x = keras.layers.Flatten(name="flatten")(inputs)
+        x = keras.layers.Dense(units, activation="relu", name="hidden")(x)
+    else:
+        gru = keras.layers.GRU(units, recurrent_dropout=recurrent_dropout,
+                               go_backwards=kind == "reversed_gru",
+                               name=None if kind == "bidirectional_gru" else "gru")
+        layer = keras.layers.Bidirectional(gru, name="bidirectional_gru") \
+            if kind == "bidirectional_gru" else gru
+        x = layer(inputs)
+    outputs = keras.layers.Dense(1, kernel_initializer="zeros", name="change")(x)
+    model = keras.Model(inputs, outputs, name=f"{kind}_forecaster")
+    if compile:
+        model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
+                      loss="mse", metrics=["mae"])
+    return model

@@ -22,6 +22,7 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
 - :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10).
 - :mod:`~rnn_course.checks.seq2seq`: one step of additive attention (Chapter 12).
+- :mod:`~rnn_course.checks.forecasting`: a seasonal naive forecast (Chapter 13).
 
 A new checker goes in the module of its part of the course (or a new one,
 named for its topic), takes the answer as its first argument, is decorated
@@ -43,6 +44,7 @@ Example, in a notebook::
 
 from rnn_course.checks.bptt import check_rnn_backward
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
+from rnn_course.checks.forecasting import check_seasonal_naive
 from rnn_course.checks.gates import check_gru_forward
 from rnn_course.checks.param_counts import (
     check_parameter_count,
@@ -88,4 +90,6 @@ __all__ = [
     "check_length_cut",
     # Chapter 12
     "check_additive_attention",
+    # Chapter 13
+    "check_seasonal_naive",
 ]
