@@ -1355,6 +1355,30 @@ case(
     mds=st.sampled_from([None, 3, "01_tiny.md", [], [None], [3]]),
     wanted=st.sampled_from([3, "01", b"01", [3], ["01", None], ["99"], ["tiny"]]),
 )
+case("tools.assign.student_text", lambda: {"md": _tiny()}, md=BAD_MD)
+case(
+    "tools.assign.sync_students",
+    lambda: {"mds": [_tiny()], "folder": _workspace() / "student", "check": True},
+    mds=BAD_MDS,
+    folder=st.sampled_from([None, 3, b"student", ["student"]]),
+)
+case(
+    "tools.exercises.colab_hidden",
+    lambda: {"cell": __import__("nbformat").v4.new_code_cell("x = 1"), "label": "ex-1"},
+    cell=st.one_of(JUNK, st.sampled_from([{}, {"cell_type": "markdown", "source": "x"}])),
+    label=st.sampled_from([None, 3, b"ex-1", ["ex-1"]]),
+)
+case("tools.exercises.todo_id", {"label": "ex-02-count"},
+     label=st.sampled_from([None, 3, "", b"ex-1", ["ex-1"]]))
+case("tools.exercises.without_colab_title", {"source": "x = 1"},
+     source=st.sampled_from([None, 3, b"x = 1", ["x = 1"]]))
+case(
+    "tools.instructor_guide.student_link",
+    {"stem": "02_rnn_pseudocode"},
+    stem=st.sampled_from([None, 3, b"02", ["02"]]),
+    config=st.one_of(st.sampled_from([3, b"_config.yml", ["_config.yml"]]),
+                     _in_workspace("missing.yml")),
+)
 case(
     "tools.assign.export_chapter",
     lambda: {"md": _tiny(), "out": _workspace() / "out"},

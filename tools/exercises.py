@@ -132,6 +132,10 @@ def colab_hidden(cell: Any, label: str = "") -> Any:
     its ``# @title`` line, and the code behind a "Show code" link. The cell
     runs as before. Other notebook programs ignore both.
     """
+    label = _validate.text("label", label)
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code" or "source" not in cell:
+        raise TypeError(f"cell must be a notebook code cell, got {type(cell).__name__}.")
+    cell.setdefault("metadata", {})
     title = f"{COLAB_TITLE} Solution{f' of {label}' if label else ''} (try it yourself first)"
     if not cell.source.startswith(COLAB_TITLE):
         cell.source = f"{title}\n{cell.source}"
@@ -141,6 +145,7 @@ def colab_hidden(cell: Any, label: str = "") -> Any:
 
 def without_colab_title(source: str) -> str:
     """``source`` without the ``# @title`` line :func:`colab_hidden` gave it."""
+    source = _validate.text("source", source)
     if source.startswith(COLAB_TITLE):
         return source.partition("\n")[2]
     return source
@@ -521,6 +526,9 @@ def _needed_names(chapter: ChapterExercises, exercise: Exercise) -> set[str]:
 
 def todo_id(label: str) -> str:
     """The cell id of the TODO cell of exercise ``label`` in the student version."""
+    label = _validate.text("label", label)
+    if not label:
+        raise ValueError("label is empty: pass the exercise's label, e.g. 'ex-02-count'.")
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"todo-{label}")[:64]
 
 

@@ -309,7 +309,10 @@ def student_link(stem: str, config: Path = ROOT / "_config.yml") -> str:
     from tools.sphinx_student_colab import student_colab_url
 
     stem = _validate.text("stem", stem)
-    settings = yaml.safe_load(_path("config", config).read_text(encoding="utf-8"))
+    config = _path("config", config)
+    if not config.is_file():
+        raise AssignError(f"config: no book configuration at {str(config)[:120]}.")
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     repository = settings["repository"]
     org, repo = repository["url"].removeprefix("https://github.com/").split("/")[:2]
     return student_colab_url(settings["launch_buttons"]["colab_url"], org, repo,
