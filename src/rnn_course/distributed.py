@@ -468,7 +468,7 @@ class LocalSearch:
             raise RuntimeError(f"{name} is still running: end it first.")
         self._launch(name)
 
-    def wait(self, timeout: float = 600.0, grace: float = 3.0) -> float:
+    def wait(self, timeout: float = 600.0, grace: float = 1.0) -> float:
         """Wait for every worker to finish, then for the chief; returns the seconds waited.
 
         The workers end when the oracle tells them the search is over. The
