@@ -69,6 +69,10 @@ CALLS = {
                          WRONG_VALUES + [((np.nan, 2, 3), 4), ((14, 14, 16), np.nan)]),
     "check_hyperband_epochs": (lambda a: checks.check_hyperband_epochs(a, 9, 3), WRONG_VALUES),
     "check_length_cut": (checks.check_length_cut, WRONG_FUNCTIONS),
+    "check_restarts": (checks.check_restarts, WRONG_FUNCTIONS + [
+        lambda ongoing, running: sorted(ongoing.values()),
+        lambda ongoing, running: {w: t for w, t in ongoing.items() if w in running},
+        lambda ongoing, running: {w: None for w in ongoing}]),
     "check_data_parallel": (checks.check_data_parallel, WRONG_FUNCTIONS + [
         lambda b, r, lr: (b * r, lr), lambda b, r, lr: (b // r, lr * r),
         lambda b, r, lr: (b * r, float("nan")), lambda b, r, lr: (True, lr)]),

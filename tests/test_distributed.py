@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rnn_course.distributed import (
@@ -249,3 +250,14 @@ def test_readers_of_an_empty_directory(tmp_path):
         shared_trials_table([], [])
     with pytest.raises(TypeError):
         shared_trials_table("trials", [])
+
+
+def test_check_restarts_accepts_the_right_answer(capsys):
+    from rnn_course.checks import check_restarts
+
+    def restarts(ongoing, running):
+        return {w: t for w, t in ongoing.items() if w not in running}
+
+    assert check_restarts(restarts)
+    assert capsys.readouterr().out.startswith("Correct!")
+    assert not check_restarts(lambda ongoing, running: {"tuner0": np.zeros(2)}, verbose=False)

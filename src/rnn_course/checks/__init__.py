@@ -20,7 +20,8 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.text`: encoding a review, choosing a length cut
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
-- :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10);
+- :mod:`~rnn_course.checks.tuning`: Hyperband's budget, the workers to restart
+  (Chapter 10 and its section 10b);
 - :mod:`~rnn_course.checks.devices`: data-parallel settings (Appendix A2).
 
 A new checker goes in the module of its part of the course (or a new one,
@@ -57,7 +58,7 @@ from rnn_course.checks.rnn import (
     check_symbol_shapes,
 )
 from rnn_course.checks.text import check_length_cut, check_review_encoder
-from rnn_course.checks.tuning import check_hyperband_epochs
+from rnn_course.checks.tuning import check_hyperband_epochs, check_restarts
 from rnn_course.checks.vision import check_conv_layer
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "check_conv_layer",
     # Chapter 10
     "check_hyperband_epochs",
+    "check_restarts",
     # Appendix A
     "check_length_cut",
     # Appendix A2
