@@ -177,7 +177,7 @@ def test_chapter_10b_every_trial_is_recorded_once_and_the_ended_one_is_finished(
     assert g["n_trials"] == sum(r.models for r in schedule)
     assert g["once_words"] == "each of them once"
     # The killed worker's trial stayed open, was begun again and finished once.
-    assert g["ended_status"] == "RUNNING" and "still booked" in str(g["booked_words"])
+    assert str(g["ended_status"]) == "`RUNNING`" and "still booked" in str(g["booked_words"])
     assert g["ended_began"] == 2 and g["n_began"] == g["n_trials"] + 1
     assert "tuner1" in str(g["ended_finisher"])
     assert "tuner0" in str(g["per_worker"]) and "tuner1" in str(g["per_worker"])
