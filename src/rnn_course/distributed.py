@@ -176,8 +176,14 @@ def _check_settings(settings: Any) -> dict[str, Any]:
 def _read_settings(directory: Path) -> dict[str, Any]:
     path = directory / SETTINGS_FILE
     if not path.is_file():
-        raise ValueError(f"{path} does not exist: LocalSearch.start() writes it.")
+        raise ValueError(f"directory {directory.name!r} holds no {SETTINGS_FILE}: "
+                         "LocalSearch.start() writes it.")
     return _check_settings(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _short(value: Any) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _directory(directory: Any) -> Path:
@@ -185,7 +191,7 @@ def _directory(directory: Any) -> Path:
         raise TypeError(f"directory must be a path, got {type(directory).__name__}.")
     path = Path(directory)
     if not path.is_dir():
-        raise ValueError(f"directory {str(path)!r} does not exist: make it first "
+        raise ValueError(f"directory {path.name!r} does not exist: make it first "
                          "(tempfile.mkdtemp() gives a fresh one).")
     return path
 
@@ -603,6 +609,12 @@ def shared_trials_table(trials: Sequence[Mapping[str, Any]],
             raise TypeError(f"{name} must be a list (from read_trials or trial_events).")
     if not trials:
         raise ValueError("trials is empty: the search has not run a trial.")
+    for row in trials:
+        if not isinstance(row, Mapping) or "id" not in row:
+            raise TypeError(f"trials must hold the dicts of read_trials, got {_short(row)}.")
+    for event in events:
+        if not isinstance(event, Mapping) or "event" not in event:
+            raise TypeError(f"events must hold the dicts of trial_events, got {_short(event)}.")
     began: dict[str, int] = {}
     finished: dict[str, str] = {}
     for event in events:
