@@ -175,6 +175,7 @@ def test_chapter_10b_every_trial_is_recorded_once_and_the_ended_one_is_finished(
     g = glued(site, "10b_distributed_search")
     schedule = hyperband_schedule(int(g["max_epochs"]), int(g["factor"]))
     assert g["n_trials"] == sum(r.models for r in schedule)
+    assert g["largest_round"] == max(r.models for r in schedule)
     assert g["once_words"] == "each of them once"
     # The killed worker's trial stayed open, was begun again and finished once.
     assert str(g["ended_status"]) == "`RUNNING`" and "still booked" in str(g["booked_words"])
