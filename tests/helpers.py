@@ -33,13 +33,23 @@ def book_config() -> dict:
 
 
 def toc_files() -> list[str]:
-    """Every file listed in ``_toc.yml`` (root first), without extension."""
+    """Every file listed in ``_toc.yml`` (root first, sections after their chapter).
+
+    Without extension.
+    """
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+    def walk(entries: list[dict]) -> list[str]:
+        files = []
+        for entry in entries:
+            files.append(entry["file"])
+            files += walk(entry.get("sections", []))
+        return files
+
     files = [toc["root"]]
     for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part.get("chapters", [])]
-    files += [entry["file"] for entry in toc.get("chapters", [])]
-    return files
+        files += walk(part.get("chapters", []))
+    return files + walk(toc.get("chapters", []))
 
 
 def setup_cell(md):

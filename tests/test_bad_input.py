@@ -109,6 +109,8 @@ EXEMPT = {
     "render_guide_tables checks it",
     "tools.assign.main": "the command line: bad argv gives one line and exit code 2, "
     "tested in tests/test_assign.py",
+    "rnn_course.distributed.main": "the command line of each search process: bad argv or "
+    "missing variables give one line and exit code 2, tested in tests/test_distributed.py",
 }
 
 
@@ -1519,6 +1521,84 @@ case(
     boundaries=BAD_BOUNDARIES,
     rows=COUNT,
     seed=bad_int(minimum=0),
+)
+
+# distributed, devices
+BAD_HOST = st.one_of(NOT_TEXT, st.sampled_from(["0.0.0.0", "10.0.0.1", "localhost", "::1", "",
+                                                "example.org"]))
+BAD_DIRECTORY = st.one_of(st.sampled_from([None, 3, ["folder"], b"folder"]),
+                          _in_workspace("no-such-folder", "empty"))
+case("rnn_course.distributed.check_loopback", {"host": "127.0.0.1"}, host=BAD_HOST)
+case("rnn_course.distributed.free_port", {"host": "127.0.0.1"}, host=BAD_HOST)
+case(
+    "rnn_course.distributed.search_settings",
+    {},
+    num_words=COUNT, maxlen=COUNT, n_train=bad_int(minimum=10), max_epochs=COUNT,
+    factor=bad_int(minimum=2), patience=COUNT, embedding_dim=COUNT,
+    seed=bad_int(minimum=0, maximum=2**32 - 1),
+    units=st.sampled_from([[], (0,), (16, -1), "16", None, [1.5], [True]]),
+    batch_sizes=st.sampled_from([[], (0,), "64", None, [64.0]]),
+    cells=st.sampled_from([[], ["rnn"], "lstm", None, [3], 3]),
+    learning_rates=st.sampled_from([(1e-2, 1e-3), (0, 1), "x", None, (1e-3,), (np.nan, 1.0),
+                                    (1e-3, "1"), 3]),
+    project_name=st.sampled_from(["", "a b", 3, None, "../x", ["imdb"]]),
+)
+BAD_SETTINGS = st.sampled_from([None, {}, {"seed": 1}, "settings", [1], 3])
+def _search_folder() -> Path:
+    folder = _workspace() / "search"  # LocalSearch adds a logs folder: not "empty"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+case(
+    "rnn_course.distributed.LocalSearch",
+    lambda: {"directory": _search_folder(),
+             "settings": _resolve("rnn_course.distributed.search_settings")()},
+    directory=BAD_DIRECTORY.filter(lambda d: not (isinstance(d, Path) and d.name == "empty")),
+    settings=BAD_SETTINGS,
+    workers=COUNT,
+    host=BAD_HOST,
+    port=st.one_of(bad_int(none_ok=True), st.integers(min_value=65536)),
+)
+case("rnn_course.distributed.trial_events", lambda: {"directory": _workspace() / "empty"},
+     directory=BAD_DIRECTORY.filter(lambda d: not (isinstance(d, Path) and d.name == "empty")))
+case("rnn_course.distributed.read_trials", lambda: {"directory": _workspace() / "empty"},
+     directory=BAD_DIRECTORY)
+TRIAL_ROW = {"id": "0000", "cell": "gru", "units": 8, "dropout": 0.0, "learning_rate": 1e-3,
+             "batch_size": 32, "bracket": 0, "round": 0, "continues": None, "score": 0.5,
+             "status": "COMPLETED"}
+case(
+    "rnn_course.distributed.shared_trials_table",
+    lambda: {"trials": [dict(TRIAL_ROW)], "events": []},
+    trials=st.sampled_from([None, "trials", [], 3, [1, 2], [{"cell": "gru"}]]),
+    events=st.sampled_from([None, "events", 3, [1], [{"trial": "0000"}]]),
+)
+case(
+    "rnn_course.devices.split_cpu",
+    {"count": 2},
+    count=bad_int(),
+)
+case(
+    "rnn_course.devices.scaled_learning_rate",
+    {"base_learning_rate": 1e-3, "base_batch": 64, "batch": 128},
+    base_learning_rate=bad_real(0, np.inf, low_ok=False),
+    base_batch=COUNT,
+    batch=COUNT,
+)
+
+
+def _strategy_and_data():
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices((np.zeros((4, 3)), np.zeros(4))).batch(2)
+    return {"strategy": tf.distribute.get_strategy(), "dataset": data}
+
+
+case(
+    "rnn_course.devices.per_replica_shapes",
+    _strategy_and_data,
+    strategy=st.one_of(JUNK, st.sampled_from(["mirrored", [1, 2]])),
+    dataset=st.one_of(JUNK, st.sampled_from([np.zeros((4, 3)), [1, 2]])),
 )
 
 # benchmark_results

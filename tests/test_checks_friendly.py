@@ -71,6 +71,13 @@ CALLS = {
     "check_length_cut": (checks.check_length_cut, WRONG_FUNCTIONS),
     "check_additive_attention": (checks.check_additive_attention, WRONG_FUNCTIONS),
     "check_seasonal_naive": (checks.check_seasonal_naive, WRONG_FUNCTIONS),
+    "check_restarts": (checks.check_restarts, WRONG_FUNCTIONS + [
+        lambda ongoing, running: sorted(ongoing.values()),
+        lambda ongoing, running: {w: t for w, t in ongoing.items() if w in running},
+        lambda ongoing, running: {w: None for w in ongoing}]),
+    "check_data_parallel": (checks.check_data_parallel, WRONG_FUNCTIONS + [
+        lambda b, r, lr: (b * r, lr), lambda b, r, lr: (b // r, lr * r),
+        lambda b, r, lr: (b * r, float("nan")), lambda b, r, lr: (True, lr)]),
 }
 CHECKERS = sorted(name for name, value in vars(checks).items()
                   if name.startswith("check_") and inspect.isfunction(value))

@@ -115,6 +115,8 @@ RESULTS_NOTES = {
     "10_hyperparameter_tuning": ["results_note"],
     "A1_fast_training": ["results_note"],
     "13_forecasting": ["results_note"],
+    "10b_distributed_search": ["results_note"],
+    "A2_several_devices": ["results_note"],
 }
 
 
@@ -243,3 +245,34 @@ def test_chapter_13_verdicts_follow_the_numbers(site):
     assert verdict.startswith("helps here") == (bi_gain >= 2), verdict
     assert ("larger than" in verdict) == (bi_gain <= -2), verdict
     assert (g["bi_time_words"] == "it runs two recurrences") == (g["bi_time_ratio"] >= 1.2)
+
+
+def test_chapter_10b_every_trial_is_recorded_once_and_the_ended_one_is_finished(site):
+    from rnn_course.tuning import hyperband_schedule
+
+    g = glued(site, "10b_distributed_search")
+    schedule = hyperband_schedule(int(g["max_epochs"]), int(g["factor"]))
+    assert g["n_trials"] == sum(r.models for r in schedule)
+    assert g["largest_round"] == max(r.models for r in schedule)
+    assert g["once_words"] == "each of them once"
+    # The killed worker's trial stayed open, was begun again and finished once.
+    assert str(g["ended_status"]) == "`RUNNING`" and "still booked" in str(g["booked_words"])
+    assert g["ended_began"] == 2 and g["n_began"] == g["n_trials"] + 1
+    assert "tuner1" in str(g["ended_finisher"])
+    assert "tuner0" in str(g["per_worker"]) and "tuner1" in str(g["per_worker"])
+    assert above_chance(g["best_score"], g["n_val"]), g["best_score"]
+
+
+def test_appendix_a2_two_replicas_match_one_device_within_noise(site):
+    g = glued(site, "A2_several_devices")
+    assert g["replicas"] == 2 and 2 * g["per_replica"] == g["global_batch"]
+    assert g["scaled_lr"] == pytest.approx(g["base_lr"] * g["replicas"])
+    assert g["step_gap"] < 1e-5, g["step_gap"]
+    assert g["step_words"] == "the same weights up to rounding"
+    assert g["acc_one"] >= 0.70 and g["acc_two"] >= 0.70, (g["acc_one"], g["acc_two"])
+    same = abs(g["acc_gap"]) <= g["noise"]
+    assert ("within noise" in str(g["accuracy_verdict"])) == same, g["accuracy_verdict"]
+    assert same, (g["acc_gap"], g["noise"])  # what the appendix teaches, on this build
+    expected = ("slower" if g["time_ratio"] > 1.05 else
+                "no faster" if g["time_ratio"] > 0.95 else "faster")
+    assert g["time_words"] == expected

@@ -20,9 +20,11 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.text`: encoding a review, choosing a length cut
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
-- :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10).
+- :mod:`~rnn_course.checks.tuning`: Hyperband's budget, the workers to restart
+  (Chapter 10 and its section 10b);
 - :mod:`~rnn_course.checks.seq2seq`: one step of additive attention (Chapter 12).
 - :mod:`~rnn_course.checks.forecasting`: a seasonal naive forecast (Chapter 13).
+- :mod:`~rnn_course.checks.devices`: data-parallel settings (Appendix A2).
 
 A new checker goes in the module of its part of the course (or a new one,
 named for its topic), takes the answer as its first argument, is decorated
@@ -43,6 +45,7 @@ Example, in a notebook::
 """
 
 from rnn_course.checks.bptt import check_rnn_backward
+from rnn_course.checks.devices import check_data_parallel
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
 from rnn_course.checks.forecasting import check_seasonal_naive
 from rnn_course.checks.gates import check_gru_forward
@@ -59,7 +62,7 @@ from rnn_course.checks.rnn import (
 )
 from rnn_course.checks.seq2seq import check_additive_attention
 from rnn_course.checks.text import check_length_cut, check_review_encoder
-from rnn_course.checks.tuning import check_hyperband_epochs
+from rnn_course.checks.tuning import check_hyperband_epochs, check_restarts
 from rnn_course.checks.vision import check_conv_layer
 
 __all__ = [
@@ -86,10 +89,13 @@ __all__ = [
     "check_conv_layer",
     # Chapter 10
     "check_hyperband_epochs",
+    "check_restarts",
     # Appendix A
     "check_length_cut",
     # Chapter 12
     "check_additive_attention",
     # Chapter 13
     "check_seasonal_naive",
+    # Appendix A2
+    "check_data_parallel",
 ]
