@@ -20,7 +20,8 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.text`: encoding a review, choosing a length cut
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
-- :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10).
+- :mod:`~rnn_course.checks.tuning`: Hyperband's budget (Chapter 10);
+- :mod:`~rnn_course.checks.generation`: sampling with a temperature (Chapter 11).
 
 A new checker goes in the module of its part of the course (or a new one,
 named for its topic), takes the answer as its first argument, is decorated
@@ -43,6 +44,7 @@ Example, in a notebook::
 from rnn_course.checks.bptt import check_rnn_backward
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
 from rnn_course.checks.gates import check_gru_forward
+from rnn_course.checks.generation import check_softmax_temperature
 from rnn_course.checks.param_counts import (
     check_parameter_count,
     check_stacked_param_counts,
@@ -84,4 +86,6 @@ __all__ = [
     "check_hyperband_epochs",
     # Appendix A
     "check_length_cut",
+    # Chapter 11
+    "check_softmax_temperature",
 ]
