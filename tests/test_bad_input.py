@@ -1682,6 +1682,20 @@ case(
     h=bad_array((2, CHAR_UNITS), wrong=((3,),), none_ok=True),
 )
 case(
+    "rnn_course.plotting.plot_bits_per_char",
+    {"nats": {"unigram": 3.0, "LSTM": 1.5}, "title": "t"},
+    nats=st.sampled_from([None, [], {}, {"a": np.nan}, {"a": -1.0}, {"a": "1"}, "nats"]),
+    title=st.sampled_from([None, 3, b"t"]),
+)
+case(
+    "rnn_course.plotting.plot_next_char_distributions",
+    {"logits": np.array([1.0, 0.0, -1.0]), "chars": ["a", " ", "\n"], "temperatures": [0.5, 1]},
+    logits=bad_array((3,), wrong=((3, 1),), empty=((0,),)),
+    chars=st.sampled_from([None, "abc", ["a", "b"], [1, 2, 3]]),
+    temperatures=st.sampled_from([None, [], "hot", [0], [-1.0], [np.nan], 3]),
+    top=bad_int(),
+)
+case(
     "rnn_course.numpy_nets.char_rnn.Adam",
     {},
     learning_rate=bad_real(0, np.inf, low_ok=False),

@@ -148,3 +148,22 @@ def test_char_lstm_and_its_stateful_copy():
         build_char_lstm(6, stateful=True)
     with pytest.raises(TypeError, match="stateful"):
         keras_stepper(model)
+
+
+def test_figures_of_the_chapter():
+    import matplotlib.pyplot as plt
+
+    from rnn_course.plotting import plot_bits_per_char, plot_next_char_distributions
+
+    fig = plot_bits_per_char({"unigram": 3.0, "LSTM": math.log(4)}, title="t")
+    ax = fig.axes[0]
+    widths = sorted(round(bar.get_width(), 6) for bar in ax.patches)
+    assert widths == [2.0, round(3.0 / math.log(2), 6)]
+    assert any("perplexity 4.0" in text.get_text() for text in ax.texts)
+    fig = plot_next_char_distributions(np.array([2.0, 0.0, 1.0]), ["a", " ", "\n"],
+                                       temperatures=[0.5, 2.0], top=2)
+    assert len(fig.axes) == 2
+    first = [bar.get_height() for bar in fig.axes[0].patches]
+    np.testing.assert_allclose(first, softmax_with_temperature([2.0, 0.0, 1.0], 0.5)[[0, 2]])
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "newline"]
+    plt.close("all")

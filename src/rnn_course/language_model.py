@@ -251,7 +251,8 @@ def keras_stepper(model: Any) -> Callable[[np.ndarray], np.ndarray]:
     ``model`` maps ids ``(batch, timesteps)`` to logits ``(batch,
     timesteps, vocab)`` and has ``stateful=True`` recurrent layers (built
     for the batch size :func:`generate` uses): each call feeds one
-    character per row and the layers keep their states for the next call.
+    character per row (``predict_on_batch``, a compiled call) and the
+    layers keep their states for the next call.
     """
     layers = [layer for layer in getattr(model, "layers", []) if getattr(layer, "stateful", False)]
     if not callable(model) or not layers:
@@ -263,7 +264,7 @@ def keras_stepper(model: Any) -> Callable[[np.ndarray], np.ndarray]:
         layer.reset_states()
 
     def step(ids: np.ndarray) -> np.ndarray:
-        logits = model(np.asarray(ids, dtype=np.int64)[:, None], training=False)
+        logits = model.predict_on_batch(np.asarray(ids, dtype=np.int64)[:, None])
         return np.asarray(logits)[:, -1, :]
 
     return step
