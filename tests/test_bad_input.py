@@ -1679,7 +1679,7 @@ case(
     aliases={"h": ("h0",)},
     params=st.one_of(JUNK, st.just("tuple").map(lambda _: tuple(_char_params()))),
     ids=st.sampled_from([[[1]], [1.5], [99], [], "text", None]),
-    h=bad_array((2, CHAR_UNITS), wrong=((3,),), none_ok=True),
+    h=bad_array((2, CHAR_UNITS), wrong=((2,), (2, CHAR_UNITS, 1)), none_ok=True),
 )
 case(
     "rnn_course.plotting.plot_bits_per_char",
