@@ -1815,6 +1815,167 @@ case(
 )
 
 
+# Chapter 11: the text corpus, the language-model helpers, the NumPy char-RNN
+EXEMPT.update({
+    "rnn_course.data.text_corpus.keras_cache_path": "takes no input",
+    "rnn_course.numpy_nets.char_rnn.SoftmaxLoss": "a result record that "
+    "softmax_cross_entropy fills",
+    "rnn_course.numpy_nets.char_rnn.CharRNNParams": "a plain tuple of weights; char_rnn_loss "
+    "and char_rnn_step check its type where it is used",
+    "rnn_course.numpy_nets.char_rnn.CharRNNResult": "a result record that char_rnn_loss fills",
+})
+case("rnn_course.data.text_corpus.load_text_corpus", {"source": "synthetic"}, source=SOURCE)
+LM_IDS = {"train_ids": np.array([0, 1, 2, 1, 0]), "eval_ids": np.array([1, 2, 0])}
+case(
+    "rnn_course.language_model.ngram_cross_entropy",
+    {**LM_IDS, "vocab_size": 3},
+    train_ids=bad_ids(),
+    eval_ids=bad_ids(),
+    vocab_size=bad_int(),
+    order=bad_int(maximum=3),
+    alpha=bad_real(0, np.inf, low_ok=False),
+)
+case("rnn_course.language_model.CharVocabulary", {"text": "abc"},
+     text=st.one_of(NOT_TEXT, st.just("")))
+case(
+    "rnn_course.language_model.softmax_with_temperature",
+    lambda: {"logits": _random((2, 4), 0), "temperature": 0.5},
+    logits=bad_array((2, 4), empty=((0,),)),
+    temperature=bad_real(0, np.inf),
+)
+
+
+def _next_logits(ids):
+    return np.eye(3)[(np.asarray(ids) + 1) % 3]
+
+
+case(
+    "rnn_course.language_model.generate",
+    {"step": _next_logits, "prompt_ids": [0, 1], "length": 3, "temperatures": [0, 1.0]},
+    step=st.sampled_from([None, 3, "net"]),
+    prompt_ids=bad_ids(),
+    length=bad_int(),
+    temperatures=st.sampled_from([[], "hot", 3, [-1.0], [np.nan], None, [None]]),
+    seed=bad_int(minimum=0),
+)
+
+
+@functools.cache
+def _stateful_lstm():
+    from rnn_course.models import build_char_lstm
+
+    return build_char_lstm(4, units=2, embedding_dim=2, stateful=True, batch_size=1)
+
+
+case("rnn_course.language_model.keras_stepper", lambda: {"model": _stateful_lstm()},
+     model=JUNK)
+case("rnn_course.language_model.words", {"text": "a cat"}, text=NOT_TEXT)
+case(
+    "rnn_course.language_model.known_word_fraction",
+    {"text": "a cat", "known": {"cat"}},
+    text=st.one_of(NOT_TEXT, st.just("... 42")),
+    known=st.sampled_from([None, 3, "cat", b"cat", object()]),
+)
+case(
+    "rnn_course.language_model.repeating_tail",
+    {"text": "abab"},
+    text=NOT_TEXT,
+    min_repeats=bad_int(minimum=2),
+)
+case(
+    "rnn_course.language_model.next_char_windows",
+    {"ids": np.arange(10), "seq_len": 3},
+    ids=st.one_of(bad_ids(), st.just(np.arange(3))),
+    seq_len=bad_int(),
+)
+case(
+    "rnn_course.language_model.stateful_batches",
+    {"ids": np.arange(40), "batch_size": 2, "seq_len": 3},
+    ids=st.one_of(bad_ids(), st.just(np.arange(5))),
+    batch_size=bad_int(),
+    seq_len=bad_int(),
+)
+case(
+    "rnn_course.models.build_char_lstm",
+    {"vocab_size": 5, "units": 2, "embedding_dim": 2},
+    vocab_size=COUNT,
+    units=COUNT,
+    embedding_dim=COUNT,
+    learning_rate=bad_real(0, np.inf, low_ok=False),
+    clipnorm=bad_real(0, np.inf, low_ok=False),
+    stateful=st.sampled_from(["yes", None, 2]),
+    batch_size=bad_int(none_ok=True),
+)
+CHAR_UNITS = 3
+
+
+def _char_params():
+    from rnn_course.numpy_nets import init_char_rnn
+
+    return init_char_rnn(5, CHAR_UNITS, seed=0)
+
+
+BAD_CHAR_IDS = st.sampled_from(
+    [[[1.5, 2.0, 0.5]], [1, 2], np.zeros((0, 3), int), [[1, 99, 0]], [[-1, 0, 0]], "text", None]
+)
+case(
+    "rnn_course.numpy_nets.char_rnn.softmax_cross_entropy",
+    lambda: {"states": _random((2, 3, 4), 0), "V": _random((5, 4), 1), "c": _random((5,), 2),
+             "targets": np.zeros((2, 3), int)},
+    states=bad_array((2, 3, 4), wrong=((4,),), empty=((0, 3, 4),)),
+    V=bad_array((5, 4), wrong=((5, 3), (4,)), empty=((0, 4),)),
+    c=bad_array((5,), wrong=((4,),)),
+    targets=st.sampled_from([np.zeros((2, 3)), np.zeros((2, 2), int), np.full((2, 3), 5),
+                             "text", None]),
+)
+case(
+    "rnn_course.numpy_nets.char_rnn.init_char_rnn",
+    {"vocab_size": 5, "units": 3},
+    vocab_size=bad_int(),
+    units=bad_int(),
+    seed=bad_int(minimum=0),
+)
+case(
+    "rnn_course.numpy_nets.char_rnn.char_rnn_loss",
+    lambda: {"params": _char_params(), "inputs": np.zeros((1, 3), int),
+             "targets": np.ones((1, 3), int)},
+    params=st.one_of(JUNK, st.just("tuple").map(lambda _: tuple(_char_params()))),
+    inputs=BAD_CHAR_IDS,
+    targets=BAD_CHAR_IDS,
+    h0=bad_array((1, CHAR_UNITS), wrong=((2,), (1, CHAR_UNITS, 1)), none_ok=True),
+)
+case(
+    "rnn_course.numpy_nets.char_rnn.char_rnn_step",
+    lambda: {"params": _char_params(), "ids": np.array([0, 1])},
+    aliases={"h": ("h0",)},
+    params=st.one_of(JUNK, st.just("tuple").map(lambda _: tuple(_char_params()))),
+    ids=st.sampled_from([[[1]], [1.5], [99], [], "text", None]),
+    h=bad_array((2, CHAR_UNITS), wrong=((2,), (2, CHAR_UNITS, 1)), none_ok=True),
+)
+case(
+    "rnn_course.plotting.plot_bits_per_char",
+    {"nats": {"unigram": 3.0, "LSTM": 1.5}, "title": "t"},
+    nats=st.sampled_from([None, [], {}, {"a": np.nan}, {"a": -1.0}, {"a": "1"}, "nats"]),
+    title=st.sampled_from([None, 3, b"t"]),
+)
+case(
+    "rnn_course.plotting.plot_next_char_distributions",
+    {"logits": np.array([1.0, 0.0, -1.0]), "chars": ["a", " ", "\n"], "temperatures": [0.5, 1]},
+    logits=bad_array((3,), wrong=((3, 1),), empty=((0,),)),
+    chars=st.sampled_from([None, "abc", ["a", "b"], [1, 2, 3]]),
+    temperatures=st.sampled_from([None, [], "hot", [0], [-1.0], [np.nan], 3]),
+    top=bad_int(),
+)
+case(
+    "rnn_course.numpy_nets.char_rnn.Adam",
+    {},
+    learning_rate=bad_real(0, np.inf, low_ok=False),
+    beta_1=bad_real(0, 1, high_ok=False),
+    beta_2=bad_real(0, 1, high_ok=False),
+    epsilon=bad_real(0, np.inf, low_ok=False),
+)
+
+
 # ---------------------------------------------------------------- the tests
 
 

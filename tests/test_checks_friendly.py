@@ -69,6 +69,7 @@ CALLS = {
                          WRONG_VALUES + [((np.nan, 2, 3), 4), ((14, 14, 16), np.nan)]),
     "check_hyperband_epochs": (lambda a: checks.check_hyperband_epochs(a, 9, 3), WRONG_VALUES),
     "check_length_cut": (checks.check_length_cut, WRONG_FUNCTIONS),
+    "check_softmax_temperature": (checks.check_softmax_temperature, WRONG_FUNCTIONS),
     "check_additive_attention": (checks.check_additive_attention, WRONG_FUNCTIONS),
     "check_seasonal_naive": (checks.check_seasonal_naive, WRONG_FUNCTIONS),
     "check_restarts": (checks.check_restarts, WRONG_FUNCTIONS + [

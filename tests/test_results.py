@@ -276,3 +276,48 @@ def test_appendix_a2_two_replicas_match_one_device_within_noise(site):
     expected = ("slower" if g["time_ratio"] > 1.05 else
                 "no faster" if g["time_ratio"] > 0.95 else "faster")
     assert g["time_words"] == expected
+
+
+def test_chapter_11_language_models_learn(site):
+    g = glued(site, "11_language_model")
+    # The counted baselines order as they must, and the gradient is right.
+    assert g["bigram_ppl"] < g["unigram_ppl"] < g["uniform_ppl"], g
+    assert g["fd_error"] < 1e-6, g["fd_error"]
+    # Both networks learn well below the unigram counts (a quick build on the
+    # pydoc text gives about 9.8 and 9.0 against 25.5).
+    assert g["np_ppl"] < 0.75 * g["unigram_ppl"], (g["np_ppl"], g["unigram_ppl"])
+    assert g["lstm_ppl"] < 0.6 * g["unigram_ppl"], (g["lstm_ppl"], g["unigram_ppl"])
+    # Samples at temperature 0.5 are mostly spelt like the training text
+    # (about 60 % of some 300 words in a quick build).
+    assert g["n_words_half"] >= 100, g["n_words_half"]
+    assert g["known_half"] >= 40, g["known_half"]
+    # Greedy decoding falls into a loop, the point of its section.
+    assert g["loop_period"] > 0 and g["loop_span"] >= 3 * g["loop_period"], g["loop_words"]
+    # Carrying the state over lined-up batches helps.
+    assert g["carried_ppl"] < g["reset_ppl"], (g["carried_ppl"], g["reset_ppl"])
+
+
+def test_chapter_11_verdicts_follow_the_numbers(site):
+    g = glued(site, "11_language_model")
+    for key, ppl in (("lstm_verdict", g["lstm_ppl"]), ("np_verdict", g["np_ppl"])):
+        verdict = str(g[key])
+        assert ("beats both" in verdict) == (ppl < g["bigram_ppl"]), (key, verdict)
+        assert ("does not yet beat" in verdict) == (ppl >= g["unigram_ppl"]), (key, verdict)
+    assert str(g["lstm_vs_np"]).startswith("lower") == (g["lstm_ppl"] < g["np_ppl"])
+    assert (str(g["known_verdict"]) == "more than half") == (g["known_half"] > 50)
+    assert (str(g["hot_words"]) == "fewer") == (g["known_hot"] < g["known_half"])
+    assert ("ends in a loop" in str(g["loop_words"])) == (g["loop_period"] > 0)
+    assert (str(g["carry_verdict"]) == "lowers") == (g["carried_ppl"] < g["reset_ppl"])
+    assert (str(g["misaligned_verdict"]) == "loses that gain") == (
+        g["misaligned_ppl"] > g["carried_ppl"])
+
+
+def test_chapter_11_names_its_text_and_mode(site):
+    html = (site / "chapters" / "11_language_model.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
+                       html, flags=re.S)
+    assert len(notes) == 1, notes
+    text = re.sub(r"<[^>]+>", "", notes[0])
+    # make test builds in quick mode offline: the standard library's text.
+    assert "pydoc_data" in text and "Mode: quick" in text, text
+    assert "not from Shakespeare" in text or "On the Shakespeare text" in text, text

@@ -387,3 +387,61 @@ def build_forecaster(
         model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=learning_rate),
                       loss="mse", metrics=["mae"])
     return model
+
+
+def build_char_lstm(
+    vocab_size: int,
+    units: int = 128,
+    embedding_dim: int = 32,
+    learning_rate: float = 1e-2,
+    clipnorm: float = 1.0,
+    stateful: bool = False,
+    batch_size: int | None = None,
+):
+    """``Embedding -> LSTM(return_sequences=True) -> Dense(vocab)``: a character-level model.
+
+    At every step the model reads one character id and gives the logits of
+    the next character. It is compiled with Adam, gradients clipped to a
+    global norm of ``clipnorm`` (``global_clipnorm``), and
+    ``SparseCategoricalCrossentropy(from_logits=True)``, whose value is the
+    cross-entropy in nats per character.
+
+    Args:
+        vocab_size: The number of distinct characters; ids are below it.
+        units: Size of the LSTM's state.
+        embedding_dim: Size of each character's vector.
+        learning_rate: Adam's learning rate.
+        clipnorm: The global norm the gradients are clipped to.
+        stateful: Keep each row's states from one batch to the next
+            (``LSTM(stateful=True)``); needs ``batch_size``.
+        batch_size: The fixed number of rows of every batch (required by
+            ``stateful=True``; ``None`` otherwise means any).
+
+    Returns:
+        A compiled ``keras.Model`` mapping ids ``(batch, timesteps)`` to
+        logits ``(batch, timesteps, vocab_size)``. Give a stateful copy the
+        trained weights with ``copy.set_weights(model.get_weights())``.
+    """
+    import keras
+
+    vocab_size = _validate.positive_int("vocab_size", vocab_size)
+    units = _validate.positive_int("units", units)
+    embedding_dim = _validate.positive_int("embedding_dim", embedding_dim)
+    learning_rate = _learning_rate(learning_rate)
+    clipnorm = _validate.positive_number("clipnorm", clipnorm)
+    stateful = _validate.flag("stateful", stateful)
+    if batch_size is not None:
+        batch_size = _validate.positive_int("batch_size", batch_size)
+    if stateful and batch_size is None:
+        raise ValueError("stateful=True needs a fixed batch_size: row i of a batch "
+                         "continues row i of the batch before.")
+    inputs = keras.Input(shape=(None,), batch_size=batch_size, dtype="int32", name="char_ids")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
+    x = keras.layers.LSTM(units, return_sequences=True, stateful=stateful, name="lstm")(x)
+    outputs = keras.layers.Dense(vocab_size, name="next_char_logits")(x)
+    model = keras.Model(inputs, outputs, name="char_lstm")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate, global_clipnorm=clipnorm),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model

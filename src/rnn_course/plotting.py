@@ -24,8 +24,10 @@ from rnn_course import _validate
 __all__ = [
     "OKABE_ITO",
     "OKABE_ITO_BY_NAME",
+    "plot_bits_per_char",
     "plot_curves",
     "plot_history",
+    "plot_next_char_distributions",
     "plot_state_histograms",
     "plot_state_traces",
 ]
@@ -370,4 +372,97 @@ def plot_state_traces(
         ax.set_ylabel(ylabel)
         ax.grid(True, alpha=0.3)
     axes[0, 0].legend(loc="best")
+    return fig
+
+
+def _score_map(name: str, values: Any) -> dict[str, float]:
+    """``{label: finite non-negative number}``, checked, labels as strings."""
+    if not isinstance(values, Mapping):
+        raise TypeError(f"{name} must be a dict {{label: number}}, got {type(values).__name__}.")
+    if not values:
+        raise ValueError(f"{name} is empty: pass at least one {{label: number}}.")
+    checked = {}
+    for label, value in values.items():
+        number = _validate.finite_number(f"{name}[{label!r}]", value)
+        if number < 0:
+            raise ValueError(f"{name}[{label!r}] must be 0 or above, got {value!r}.")
+        checked[str(label)] = number
+    return checked
+
+
+def plot_bits_per_char(nats: Mapping[str, float], title: str) -> Figure:
+    """Horizontal bars of cross-entropies, in bits per character, with their perplexities.
+
+    Args:
+        nats: ``{model name: cross-entropy in nats per character}``, drawn
+            from top to bottom in the dict's order.
+        title: Title of the axes.
+
+    Returns:
+        The figure: one bar per model, ``nats / ln 2`` bits long, labelled
+        with the bits and the perplexity ``exp(nats)``.
+    """
+    scores = _score_map("nats", nats)
+    _validate.text("title", title)
+    labels = list(scores)
+    bits = np.array([scores[k] for k in labels]) / np.log(2)
+    fig, ax = plt.subplots(figsize=(7, 0.6 * len(labels) + 1.2), layout="constrained")
+    y = np.arange(len(labels))[::-1]
+    colours = [OKABE_ITO[i % (len(OKABE_ITO) - 1)] for i in range(len(labels))]
+    ax.barh(y, bits, color=colours, edgecolor="black", linewidth=0.5)
+    for yi, b, label in zip(y, bits, labels):
+        ax.text(b, yi, f"  {b:.2f} bits, perplexity {np.exp(scores[label]):.1f}",
+                va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, bits.max() * 1.6)
+    ax.set_xlabel("cross-entropy on the validation text (bits per character)")
+    ax.set_title(title)
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def _shown_char(char: str) -> str:
+    """A character as a readable tick label: space and newline made visible."""
+    return {" ": "space", "\n": "newline", "\t": "tab"}.get(char, char)
+
+
+def plot_next_char_distributions(
+    logits: Any, chars: Sequence[str], temperatures: Sequence[float], top: int = 8
+) -> Figure:
+    """The next character's probabilities at several temperatures, one panel each.
+
+    Args:
+        logits: The model's logits for the next character, ``(vocab,)``.
+        chars: The character of each id, ``vocab`` of them.
+        temperatures: Positive temperatures, one panel each.
+        top: How many characters to show: the likeliest, the same in every panel.
+
+    Returns:
+        The figure: bars of ``softmax(logits / T)`` for the ``top`` likeliest
+        characters, one panel per temperature ``T``.
+    """
+    z = _validate.finite_array("logits", logits, ndim=1).astype(float)
+    labels = _validate.strings("chars", chars)
+    if len(labels) != z.size:
+        raise ValueError(f"chars has {len(labels)} characters but logits has {z.size} values.")
+    if isinstance(temperatures, (str, bytes)) or not isinstance(temperatures, Sequence) \
+            or not temperatures:
+        raise TypeError("temperatures must be a non-empty list of numbers.")
+    temps = [_validate.positive_number(f"temperatures[{i}]", t)
+             for i, t in enumerate(temperatures)]
+    top = min(_validate.positive_int("top", top), z.size)
+    order = np.argsort(-z, kind="stable")[:top]
+    fig, axes = plt.subplots(1, len(temps), figsize=(3.2 * len(temps), 3.2),
+                             layout="constrained", sharey=True, squeeze=False)
+    for i, (ax, t) in enumerate(zip(axes[0], temps)):
+        p = np.exp((z - z.max()) / t)
+        p /= p.sum()
+        ax.bar(np.arange(top), p[order], color=OKABE_ITO[i % (len(OKABE_ITO) - 1)],
+               edgecolor="black", linewidth=0.5)
+        ax.set_xticks(np.arange(top), [_shown_char(labels[k]) for k in order],
+                      rotation=60, fontsize=9)
+        ax.set_title(f"temperature {t:g}")
+        ax.set_ylim(0, 1)
+        ax.grid(True, axis="y", alpha=0.3)
+    axes[0, 0].set_ylabel("probability of the next character")
     return fig

@@ -22,6 +22,7 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
 - :mod:`~rnn_course.checks.tuning`: Hyperband's budget, the workers to restart
   (Chapter 10 and its section 10b);
+- :mod:`~rnn_course.checks.generation`: sampling with a temperature (Chapter 11).
 - :mod:`~rnn_course.checks.seq2seq`: one step of additive attention (Chapter 12).
 - :mod:`~rnn_course.checks.forecasting`: a seasonal naive forecast (Chapter 13).
 - :mod:`~rnn_course.checks.devices`: data-parallel settings (Appendix A2).
@@ -49,6 +50,7 @@ from rnn_course.checks.devices import check_data_parallel
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
 from rnn_course.checks.forecasting import check_seasonal_naive
 from rnn_course.checks.gates import check_gru_forward
+from rnn_course.checks.generation import check_softmax_temperature
 from rnn_course.checks.param_counts import (
     check_parameter_count,
     check_stacked_param_counts,
@@ -92,6 +94,8 @@ __all__ = [
     "check_restarts",
     # Appendix A
     "check_length_cut",
+    # Chapter 11
+    "check_softmax_temperature",
     # Chapter 12
     "check_additive_attention",
     # Chapter 13

@@ -16,6 +16,7 @@ from rnn_course.data.imdb import (
 )
 from rnn_course.data.jena import JENA_COLUMNS, JenaClimate, load_jena_climate
 from rnn_course.data.provenance import data_and_mode, is_twin, loaded_from, results_note
+from rnn_course.data.text_corpus import load_text_corpus
 
 __all__ = [
     "CIFAR10_CLASSES",
@@ -28,6 +29,7 @@ __all__ = [
     "load_jena_climate",
     "load_cifar10",
     "load_imdb",
+    "load_text_corpus",
     "data_and_mode",
     "results_note",
     "is_twin",

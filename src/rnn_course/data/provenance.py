@@ -22,9 +22,21 @@ _NAMES = {
     "jena": ("the real Jena climate record (Max Planck Institute, 2009-2016)",
              "the offline twin of the Jena climate record (weather made by "
              "code, in the real data's format)"),
+    "text": ("the Shakespeare text of TensorFlow's text-generation tutorial "
+             "(keras.utils.get_file)",
+             "the standard library's pydoc_data help topics (real English, "
+             "Python's documentation of itself: the offline stand-in for "
+             "the Shakespeare text)"),
 }
 #: The loader of each dataset, named when one is asked about before loading.
-_LOADERS = {"imdb": "load_imdb", "cifar10": "load_cifar10", "jena": "load_jena_climate"}
+_LOADERS = {"imdb": "load_imdb", "cifar10": "load_cifar10", "jena": "load_jena_climate",
+            "text": "load_text_corpus"}
+#: What a twin's numbers are, where the twin is not made by code.
+_TWIN_TAILS = {
+    "text": ("These numbers come from a real text, but not the usual one: "
+             "Python's documentation, technical English with code in it. "
+             "On the Shakespeare text, {expected}."),
+}
 ORIGINS = ("keras", "synthetic")
 
 _loaded: dict[str, str] = {}
@@ -37,7 +49,9 @@ def _check_dataset(dataset: str) -> str:
 
 
 def record_origin(dataset: str, origin: str) -> None:
-    """Note that ``dataset`` (``"imdb"``, ``"cifar10"``, ``"jena"``) came from ``origin``."""
+    """Note that ``dataset`` (``"imdb"``, ``"cifar10"``, ``"jena"``, ``"text"``) came from
+    ``origin``.
+    """
     _check_dataset(dataset)
     if not isinstance(origin, str) or origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}.")
@@ -112,7 +126,10 @@ def results_note(*datasets: str, expected: str) -> str:
     mode = ("quick, fewer examples and epochs than a full run (RNN_COURSE_QUICK=1)"
             if quick else "full")
     head = f"**Data:** {names}. **Mode:** {mode}."
-    if any(is_twin(d) for d in datasets):
+    twins = [d for d in datasets if is_twin(d)]
+    if twins and all(d in _TWIN_TAILS for d in twins):
+        tail = " ".join(_TWIN_TAILS[d] for d in dict.fromkeys(twins)).format(expected=expected)
+    elif twins:
         tail = ("These numbers show what the models learn from data made by code, "
                 f"not what the real data gives. On the real data, {expected}.")
     elif quick:

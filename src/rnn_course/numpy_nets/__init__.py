@@ -11,6 +11,8 @@ loop over time (:mod:`~rnn_course.numpy_nets._loop`).
 - :mod:`~rnn_course.numpy_nets.bptt`: its backward pass, a readout and its
   loss, gradient clipping, spectral radii (Chapter 04).
 - :mod:`~rnn_course.numpy_nets.gated`: the LSTM and the GRU (Chapter 07).
+- :mod:`~rnn_course.numpy_nets.char_rnn`: a softmax readout over characters,
+  its cross-entropy and Adam: a character-level language model (Chapter 11).
 - :mod:`~rnn_course.numpy_nets.keras_weights`: reading and writing a Keras
   layer's weights in the course's convention.
 
@@ -28,6 +30,16 @@ from rnn_course.numpy_nets.bptt import (
     rnn_backward,
     scale_to_spectral_radius,
     spectral_radius,
+)
+from rnn_course.numpy_nets.char_rnn import (
+    Adam,
+    CharRNNParams,
+    CharRNNResult,
+    SoftmaxLoss,
+    char_rnn_loss,
+    char_rnn_step,
+    init_char_rnn,
+    softmax_cross_entropy,
 )
 from rnn_course.numpy_nets.gated import (
     GRUGates,
@@ -52,6 +64,14 @@ from rnn_course.numpy_nets.keras_weights import (
 from rnn_course.numpy_nets.simple import rnn_forward, simple_rnn_param_count
 
 __all__ = [
+    "Adam",
+    "CharRNNParams",
+    "CharRNNResult",
+    "SoftmaxLoss",
+    "char_rnn_loss",
+    "char_rnn_step",
+    "init_char_rnn",
+    "softmax_cross_entropy",
     "GRUGates",
     "GRUParams",
     "LSTMGates",
