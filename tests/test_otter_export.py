@@ -118,22 +118,25 @@ def test_autograder_holds_a_test_per_checked_exercise_and_quick_mode(autograder)
 
 def test_test_file_runs_the_chapters_check_cells():
     ch = chapter()
-    count = next(e for e in ch.exercises if e.label == "ex-02-count")
-    source = otter_export.test_file(ch, count)
+    shapes = next(e for e in ch.exercises if e.label == "ex-02-shapes")
+    source = otter_export.test_file(ch, shapes)
     namespace = {}
     code = compile(source.replace("from otter.test_files import test_case",
                                   "test_case = lambda **kw: (lambda f: f)"), "t.py", "exec")
     exec(code, namespace)
-    assert namespace["CHECK_CELLS"] == [ch.notebook.cells[i].source for i in count.check_cells]
-    assert namespace["points"] == 2 and namespace["OK_FORMAT"] is False
+    assert namespace["CHECK_CELLS"] == [ch.notebook.cells[i].source for i in shapes.check_cells]
+    assert namespace["name"] == "ex-02-shapes" and namespace["points"] == 1
+    assert namespace["OK_FORMAT"] is False
     with pytest.raises(AssertionError, match="Not written yet"):
-        namespace["chapter_checks"]({"first_layer": None, "second_layer": None})
-    # The answers of the solution pass (the names it binds, in the submission's globals).
+        namespace["chapter_checks"]({"my_shapes": None})
+    with pytest.raises(NameError, match="my_shapes"):
+        namespace["chapter_checks"]({})
+    # The answer of the solution passes (the names it binds, in the submission's globals).
     env = {}
-    exec("import keras\n" + "\n".join(exercises.without_colab_title(ch.notebook.cells[i].source)
-                   for i in count.solution_cells), env)
+    exec("\n".join(exercises.without_colab_title(ch.notebook.cells[i].source)
+                   for i in shapes.solution_cells), env)
     namespace["chapter_checks"](env)
-    assert "check_stacked_param_counts" not in env, "the checks' names leaked into the globals"
+    assert "check_symbol_shapes" not in env, "the checks' names leaked into the globals"
 
 
 def test_grader_requirements_pin_the_helpers_dependencies_as_the_tests_do():
