@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests always run in quick mode on the offline twins, whatever the shell says.
 TEST_ENV := RNN_COURSE_QUICK=1 RNN_COURSE_DATA=synthetic
 
-.PHONY: help venv book book-full test sync student grade bench bench-tests release clean
+.PHONY: help venv book book-full test sync student grade otter bench bench-tests release clean
 
 help:
 	@echo "make book       build the website into _build/html in quick mode (creates .venv first)"
@@ -18,6 +18,7 @@ help:
 	@echo "make sync   regenerate every chapters/*.ipynb from its .md, and student/*.ipynb"
 	@echo "make student  student (no solutions) and teacher notebooks in _build/assign; CHAPTER=03 for one"
 	@echo "make grade SUBMISSIONS=folder  run every submitted notebook, write grades.csv and feedback (CHAPTER=02 JOBS=4 TIMEOUT=300 OUT=folder)"
+	@echo "make otter CHAPTER=02  an Otter-Grader autograder (Gradescope) for the chapter in _build/otter (OUT=folder)"
 	@echo "make bench  time chapters and training recipes on this machine (not a test); BENCH_ARGS=\"--full\" etc."
 	@echo "make bench-tests  time make venv and make test in a fresh clone of HEAD (about ten minutes)"
 	@echo "make release VERSION=0.2.0  bump the version, point every set-up cell at tag v0.2.0, commit and tag (DRY_RUN=1 only prints)"
@@ -69,6 +70,12 @@ student: $(STAMP)
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [CHAPTER=02] [JOBS=n] [TIMEOUT=s] [OUT=folder]"; exit 2; }
 	$(BIN)/python -m tools.grade "$(SUBMISSIONS)" $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(OUT),--out "$(OUT)")
+
+# The same checks for Gradescope: an Otter-Grader autograder zip of the
+# chapter's own check cells and points (instructor_guide.md, "Grading").
+otter: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo "usage: make otter CHAPTER=02 [OUT=folder]"; exit 2; }
+	$(BIN)/python -m tools.otter_export $(CHAPTER) $(if $(OUT),--out "$(OUT)")
 
 # Timings of this machine into benchmarks/results/<machine>.json and .md (see
 # benchmarks/README.md): not a test, and long (about 40 minutes on two quiet CPU cores).
