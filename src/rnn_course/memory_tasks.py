@@ -219,7 +219,9 @@ def memory_sweep(
             start = time.perf_counter()
             model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
             seconds[i, j] = time.perf_counter() - start
-            probabilities = model.predict(x_test, batch_size=1024, verbose=0)
+            # One direct call (no predict loop): a new model's predict
+            # function would be traced again for every model of the sweep.
+            probabilities = np.asarray(model(x_test, training=False))
             right = probabilities[:, -1].argmax(axis=-1) == y_last
             accuracy[i, j] = right.reshape(len(lags), n_per_lag).mean(axis=1)
     return MemorySweep(cells=cells, seeds=seeds, lags=lags, accuracy=accuracy,
