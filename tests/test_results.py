@@ -165,3 +165,39 @@ def test_chapter_10_configurations_words_follow_the_counts(site):
     g = glued(site, "10_hyperparameter_tuning")
     more = "looked at more configurations" in str(g["configs_words"])
     assert more == (g["hb_configs"] > g["rs_trials"]), g["configs_words"]
+
+
+def test_chapter_08b_gated_cells_remember_further_and_the_words_say_so(site):
+    g = glued(site, "08b_memory_length")
+    # Every cell learns the task at the shortest lag, the gated cells well.
+    for key in ("lstm", "gru"):
+        assert g[f"{key}_first_mean"] >= 0.80, (key, g[f"{key}_first_mean"])
+    assert above_chance(g["simple_first_low"], g["n_per_lag"], g["chance"]), g["simple_first_low"]
+    # The quick build shows the SimpleRNN falling to chance within the grid,
+    # and sooner than either gated cell on every seed.
+    assert g["simple_len_high"] <= g["max_lag"], g["simple_len_high"]
+    for key in ("lstm", "gru"):
+        apart = g["simple_len_high"] < g[f"{key}_len_low"]
+        assert apart, (key, g["simple_len_high"], g[f"{key}_len_low"])
+        assert (str(g[f"{key}_order"]) == "remembers further than") == apart, g[f"{key}_order"]
+    assert ("the gates win" in str(g["gated_claim"])) == all(
+        g["simple_len_high"] < g[f"{key}_len_low"] for key in ("lstm", "gru"))
+
+
+@pytest.mark.parametrize("key", ["simple", "lstm", "gru"])
+def test_chapter_08b_length_words_follow_the_lengths(site, key):
+    g = glued(site, "08b_memory_length")
+    low, high, words = g[f"{key}_len_low"], g[f"{key}_len_high"], str(g[f"{key}_len_words"])
+    if math.isinf(low):
+        assert words.startswith("stays above chance at every lag"), words
+    elif math.isinf(high):
+        assert f"at lag {low:.0f} on" in words and "stays above chance" in words, words
+    elif low == high:
+        assert words == f"falls to chance at lag {low:.0f} on every seed", words
+    else:
+        assert f"between lags {low:.0f} and {high:.0f}" in words, words
+
+
+def test_chapter_08b_names_its_data_and_mode(site):
+    note = str(glued(site, "08b_memory_length")["results_note"])
+    assert "made by code" in note and "**Mode:** quick" in note, note
