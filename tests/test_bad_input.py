@@ -94,6 +94,8 @@ EXEMPT = {
     "as a table",
     "rnn_course.text.toy_reviews": "takes no input",
     "rnn_course.tuning.BracketRound": "a result record that hyperband_schedule fills",
+    "rnn_course.memory_tasks.MemorySweep": "a result record that memory_sweep fills; "
+    "plot_memory_sweep checks it",
     "rnn_course.data.cifar10.keras_cache_paths": "takes no input",
     "rnn_course.data.synthetic_imdb.twin_cache_path": "takes no input",
     "rnn_course.data.jena.keras_cache_paths": "takes no input",
@@ -1810,6 +1812,77 @@ case(
     features=COUNT,
     units=COUNT,
     recurrent_dropout=RATE,
+    learning_rate=bad_real(0, np.inf, low_ok=False),
+    compile=st.sampled_from(["yes", None, 2]),
+)
+
+
+# memory_tasks (Chapter 8b)
+BAD_LAGS = st.sampled_from([(), "124", None, (2, 1), (1, 1), (-1, 2), (1.5,), (1, 99)])
+case(
+    "rnn_course.memory_tasks.marked_recall",
+    {"n_sequences": 4, "timesteps": 8},
+    n_sequences=COUNT,
+    timesteps=COUNT,
+    n_symbols=bad_int(minimum=2),
+    mark_rate=bad_real(0, 1, low_ok=False),
+    lag=st.one_of(bad_int(minimum=0, maximum=7).filter(lambda v: v is not None),
+                  st.just(8)),
+    seed=bad_int(minimum=0),
+)
+case(
+    "rnn_course.memory_tasks.memory_sweep",
+    {"cells": ("lstm",), "seeds": (0,), "lags": (1, 2), "timesteps": 8, "n_train": 8,
+     "epochs": 1},
+    cells=st.sampled_from([("rnn",), "lstm", (), None, (3,)]),
+    seeds=st.sampled_from([(), None, "0", (-1,), (1.5,)]),
+    lags=BAD_LAGS,
+    timesteps=COUNT,
+    n_train=COUNT,
+    epochs=COUNT,
+    batch_size=COUNT,
+    units=COUNT,
+    n_symbols=bad_int(minimum=2),
+    mark_rate=bad_real(0, 1, low_ok=False),
+    n_per_lag=COUNT,
+    learning_rate=bad_real(0, np.inf, low_ok=False),
+)
+case(
+    "rnn_course.memory_tasks.memory_lengths",
+    {"accuracy": np.full(3, 0.5), "lags": (1, 2, 4), "n_per_lag": 10, "chance": 0.25},
+    accuracy=st.one_of(JUNK, st.sampled_from([np.zeros(2), np.full(3, np.nan),
+                                              np.zeros((1, 1, 3)), np.array([])])),
+    lags=BAD_LAGS,
+    n_per_lag=COUNT,
+    chance=bad_real(0, 1, low_ok=False, high_ok=False),
+)
+case(
+    "rnn_course.memory_tasks.length_order",
+    {"shorter": [1, 2], "longer": [4]},
+    shorter=st.sampled_from([[], "12", None, [np.nan], [-1.0], [[1, 2]], [2j]]),
+    longer=st.sampled_from([[], "12", None, [np.nan], [-1.0], [[1, 2]], [2j]]),
+)
+
+
+def _sweep():
+    from rnn_course.memory_tasks import MemorySweep
+
+    return MemorySweep(cells=("lstm",), seeds=(0,), lags=(1,), accuracy=np.ones((1, 1, 1)),
+                       n_per_lag=1, chance=0.25, seconds=np.ones((1, 1)))
+
+
+case(
+    "rnn_course.memory_tasks.plot_memory_sweep",
+    lambda: {"sweep": _sweep()},
+    sweep=st.one_of(JUNK, st.sampled_from([[1], "sweep"])),
+    labels=st.sampled_from([["a", "b"], [], "lstm", [3]]),
+)
+case(
+    "rnn_course.models.build_recall_model",
+    {"units": 2},
+    cell=st.sampled_from(["rnn", "LSTM", 3, None]),
+    units=COUNT,
+    n_symbols=bad_int(minimum=2),
     learning_rate=bad_real(0, np.inf, low_ok=False),
     compile=st.sampled_from(["yes", None, 2]),
 )

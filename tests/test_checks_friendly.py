@@ -61,6 +61,7 @@ CALLS = {
     "check_stacked_param_counts": (lambda a: checks.check_stacked_param_counts(a, 8, [4, 2]),
                                    WRONG_VALUES + [[np.nan, 1], [None, 3]]),
     "check_gru_forward": (checks.check_gru_forward, WRONG_FUNCTIONS),
+    "check_memory_length": (checks.check_memory_length, WRONG_FUNCTIONS),
     "check_text_classifier_params": (lambda a: checks.check_text_classifier_params(
         a, "gru", 100, 8, 4), WRONG_VALUES),
     "check_review_encoder": (lambda a: checks.check_review_encoder(a, WORD_INDEX, num_words=6),

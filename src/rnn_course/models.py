@@ -445,3 +445,38 @@ def build_char_lstm(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     return model
+
+
+def build_recall_model(cell: str = "simple_rnn", units: int = 16, n_symbols: int = 4,
+                       learning_rate: float = 1e-2, compile: bool = True):
+    """``recurrent layer (every step) -> Dense(n_symbols, softmax)`` for Chapter 8b's task.
+
+    The model answers at every step of a sequence of
+    :func:`rnn_course.memory_tasks.marked_recall`: which symbol was marked
+    last. Compiled with Adam, sparse categorical cross-entropy and accuracy.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        units: Size of the recurrent state.
+        n_symbols: Size of the alphabet; the input has ``n_symbols + 1``
+            features per step (the one-hot symbol and the mark bit).
+        learning_rate: Adam's learning rate.
+        compile: Compile the model (``False`` to compile it yourself).
+
+    Returns:
+        A ``keras.Model`` mapping ``(batch, timesteps, n_symbols + 1)``, any
+        length, to probabilities ``(batch, timesteps, n_symbols)``.
+    """
+    import keras
+
+    n_symbols = _validate.positive_int("n_symbols", n_symbols, minimum=2)
+    compile = _validate.flag("compile", compile)
+    learning_rate = _learning_rate(learning_rate)  # checked before building anything
+    inputs = keras.Input(shape=(None, n_symbols + 1), name="symbols_and_marks")
+    states = recurrent_layer(cell, units, return_sequences=True, name=cell)(inputs)
+    outputs = keras.layers.Dense(n_symbols, activation="softmax", name="recalled")(states)
+    model = keras.Model(inputs, outputs, name=f"{cell}_recall")
+    if compile:
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model

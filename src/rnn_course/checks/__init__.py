@@ -16,7 +16,8 @@ The checkers live in one module per part of the course:
 - :mod:`~rnn_course.checks.bptt`: backpropagation through time (Chapter 4);
 - :mod:`~rnn_course.checks.param_counts`: parameter counts of a simple RNN layer,
   a stack of them and a text classifier (Chapters 2, 3, 5 and 8);
-- :mod:`~rnn_course.checks.gates`: a GRU's forward pass (Chapter 7);
+- :mod:`~rnn_course.checks.gates`: a GRU's forward pass (Chapter 7), a memory
+  length by the rule of Chapter 8b;
 - :mod:`~rnn_course.checks.text`: encoding a review, choosing a length cut
   (Chapter 6 and Appendix A);
 - :mod:`~rnn_course.checks.vision`: a convolution layer (Chapter 9);
@@ -49,7 +50,7 @@ from rnn_course.checks.bptt import check_rnn_backward
 from rnn_course.checks.devices import check_data_parallel
 from rnn_course.checks.families import SEQUENCE_FAMILIES, check_sequence_family
 from rnn_course.checks.forecasting import check_seasonal_naive
-from rnn_course.checks.gates import check_gru_forward
+from rnn_course.checks.gates import check_gru_forward, check_memory_length
 from rnn_course.checks.generation import check_softmax_temperature
 from rnn_course.checks.param_counts import (
     check_parameter_count,
@@ -87,6 +88,8 @@ __all__ = [
     "check_gru_forward",
     # Chapter 8
     "check_text_classifier_params",
+    # Chapter 8b
+    "check_memory_length",
     # Chapter 9
     "check_conv_layer",
     # Chapter 10

@@ -1,7 +1,9 @@
-"""The checker of a GRU's forward pass (Chapter 7, gates)."""
+"""The checkers of Part III, gates: a GRU's forward pass (Chapter 7), a memory length (8b)."""
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -9,15 +11,17 @@ import numpy as np
 
 from rnn_course.checks._core import (
     _CASES,
+    _call_student,
     _checker,
     _not_a_function,
     _report,
+    _short,
     _student_output,
     _wrong_values,
 )
 from rnn_course.numpy_nets import GRUParams, gru_forward
 
-__all__ = ["check_gru_forward"]
+__all__ = ["check_gru_forward", "check_memory_length"]
 
 
 def _random_gru_params(rng: np.random.Generator, features: int, units: int) -> GRUParams:
@@ -138,3 +142,86 @@ def check_gru_forward(
         f"Correct! Your GRU matches gru_forward (and keras.layers.GRU) on {len(_CASES)} batches.",
         verbose,
     )
+
+
+# (accuracy per lag, lags, test sequences per lag, chance): a fall in the
+# middle, a fall at the first lag, no fall at all, a fall decided by the
+# interval rather than by the accuracy itself, lags that are not 0, 1, 2, ...
+_LENGTH_CASES = (
+    ([0.95, 0.80, 0.55, 0.30, 0.26, 0.24], (1, 2, 4, 8, 16, 32), 400, 0.25),
+    ([0.27, 0.25, 0.26], (1, 2, 3), 300, 0.25),
+    ([0.99, 0.97, 0.93, 0.90], (2, 4, 8, 16), 500, 0.25),
+    ([0.90, 0.62, 0.56, 0.51], (1, 3, 5, 9), 100, 0.5),
+    ([0.40, 0.31, 0.29, 0.20], (0, 6, 12, 18), 1000, 0.25),
+)
+
+
+def _memory_length(accuracy, lags, n, chance) -> float:
+    """The chapter's rule, through :func:`rnn_course.memory_tasks.memory_lengths`."""
+    from rnn_course.memory_tasks import memory_lengths
+
+    return memory_lengths(np.array(accuracy), lags, n, chance)[0]
+
+
+def _without_interval(accuracy, lags, chance) -> float:
+    """The slip: the first lag whose accuracy itself is at or below chance."""
+    return next((float(k) for a, k in zip(accuracy, lags) if a <= chance), math.inf)
+
+
+@_checker
+def check_memory_length(student_fn: Callable[..., Any], verbose: bool = True) -> bool:
+    """Check a memory length computed by the rule of Chapter 8b.
+
+    ``student_fn(accuracy, lags, n, chance)`` gets one model's accuracy at
+    each lag of an increasing grid (``accuracy`` and ``lags`` of the same
+    length), the number ``n`` of test sequences behind each accuracy and the
+    accuracy of a guess, and must return the smallest lag whose 95 %
+    interval (``accuracy`` plus or minus ``1.96 * sqrt(p (1 - p) / n)``)
+    includes ``chance``, or ``math.inf`` when no lag does. The slips named:
+    an index instead of a lag, the last lag above chance instead of the
+    first at chance, the accuracy compared with chance without its
+    interval, ``None`` or ``-1`` instead of ``math.inf``.
+
+    Args:
+        student_fn: The student's ``my_memory_length(accuracy, lags, n, chance)``.
+        verbose: Print the one-line feedback.
+
+    Returns:
+        ``True`` when every case gives the right length.
+    """
+    if not callable(student_fn):
+        return _report(False, _not_a_function(student_fn), verbose)
+    for accuracy, lags, n, chance in _LENGTH_CASES:
+        where = f"for accuracy {accuracy} at lags {list(lags)}, n={n}, chance={chance}"
+        answer, problem = _call_student(
+            student_fn, (np.array(accuracy), list(lags), n, chance), where)
+        if problem is not None:
+            return _report(False, problem, verbose)
+        expected = _memory_length(accuracy, lags, n, chance)
+        if answer is None or (isinstance(answer, numbers.Real) and answer == -1
+                              and expected == math.inf):
+            return _report(False, f"Got {_short(answer)} {where}: a model that never falls "
+                                  "to chance has length math.inf (beyond the grid).", verbose)
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real) \
+                or math.isnan(answer):
+            return _report(False, f"Expected a lag (a number) or math.inf {where}, "
+                                  f"got {_short(answer)}.", verbose)
+        if answer == expected:
+            continue
+        if expected != math.inf and answer == lags.index(expected):
+            return _report(False, f"Got {_short(answer)} {where}: that is the position in "
+                                  f"the grid; return the lag itself, {expected:g}.", verbose)
+        index = lags.index(expected) if expected != math.inf else len(lags)
+        if index > 0 and answer == lags[index - 1]:
+            return _report(False, f"Got {_short(answer)} {where}: that is the last lag still "
+                                  "above chance; the rule asks for the first lag whose "
+                                  "interval includes chance.", verbose)
+        if answer == _without_interval(accuracy, lags, chance):
+            return _report(False, f"Got {_short(answer)} {where}: you compared the accuracy "
+                                  "itself with chance; compare the low end of its 95 % "
+                                  "interval, accuracy - 1.96 * sqrt(p (1 - p) / n).", verbose)
+        return _report(False, f"Got {_short(answer)} {where}, expected {expected:g}. Hint: "
+                              "compute each lag's interval and return the first lag whose "
+                              "low end is at or below chance.", verbose)
+    return _report(True, f"Correct! Your rule gives the right length on {len(_LENGTH_CASES)} "
+                         "grids, including one that never falls to chance.", verbose)
