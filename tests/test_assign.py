@@ -271,6 +271,14 @@ def test_instructor_guide_is_up_to_date():
     )
 
 
+def test_guide_quotes_exercises_without_their_chapters_glued_values():
+    # A glue role renders only on its own chapter's page: in the guide it
+    # would be a build warning, so the guide names the value instead.
+    text = (ROOT / "instructor_guide.md").read_text(encoding="utf-8")
+    assert "{glue" not in text
+    assert "`global_batch`" in text  # Appendix A2's exercise, quoted with its value's name
+
+
 def test_guide_reads_run_times_and_says_when_none():
     infos = [instructor_guide.chapter_info(CHAPTERS / "03_numpy_rnn.md")]
     empty = instructor_guide.render_guide_tables(infos, [])

@@ -153,8 +153,13 @@ def _machines(results: list[dict]) -> tuple[dict | None, dict | None]:
     return cpu, gpu
 
 
+#: A glued value, ``{glue:text}`name:format``` and the like: it renders only
+#: on its chapter's page, so the guide shows the value's name instead.
+_GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)(?::[^`]*)?`")
+
+
 def _first_sentence(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = _GLUE_ROLE.sub(r"`\1`", " ".join(text.split()))
     match = re.search(r"(?<=[.?!])\s(?=[A-Z(\"*])", flat)
     return flat[: match.start()] if match else flat
 
