@@ -260,15 +260,19 @@ def image_problems(page: Page) -> list[str]:
 
 
 def colab_problems(page: Page, name: str) -> list[str]:
-    """The Colab launch link opens this chapter's committed notebook."""
+    """The Colab launch links open this chapter's committed notebook, then its student version."""
     repo = book_config()["repository"]["url"].removeprefix("https://github.com/")
-    expected = f"https://colab.research.google.com/github/{repo}/blob/main/{name}.ipynb"
+    base = f"https://colab.research.google.com/github/{repo}/blob/main"
+    student = name.replace("chapters/", "student/", 1)
+    expected = [f"{base}/{name}.ipynb", f"{base}/{student}.ipynb"]
     hrefs = page.locator('a[href^="https://colab.research.google.com"]').evaluate_all(
         "links => links.map(a => a.href)"
     )
     problems = []
-    if hrefs != [expected]:
-        problems.append(f"Colab links {hrefs}, expected exactly [{expected}]")
+    if hrefs != expected:
+        problems.append(f"Colab links {hrefs}, expected exactly {expected}")
+    if not (ROOT / f"{student}.ipynb").is_file():
+        problems.append(f"{student}.ipynb, which the student link opens, is not in the repository")
     if not (ROOT / f"{name}.ipynb").is_file():
         problems.append(f"{name}.ipynb, which the Colab link opens, is not in the repository")
     return problems
