@@ -26,7 +26,7 @@ CHAPTER = CHAPTERS / "02_rnn_pseudocode.md"
 STUDENT = ROOT / "student" / "02_rnn_pseudocode.ipynb"
 #: The time limit of one notebook in this test: Chapter 2 runs in about 5 s
 #: on two quiet cores; the limit leaves room for a loaded machine.
-TIMEOUT = 30
+TIMEOUT = 20
 
 
 def chapter():
@@ -83,7 +83,7 @@ def graded(tmp_path_factory):
     nbformat.write(looping, folder / "looping.ipynb")
     (folder / "other.ipynb").write_text(
         (ROOT / "student" / "03_numpy_rnn.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
-    rows = grade.grade_folder(folder, out, chapter="02", jobs=2, timeout=TIMEOUT)
+    rows = grade.grade_folder(folder, out, chapter="02", jobs=3, timeout=TIMEOUT)
     with open(out / "grades.csv", encoding="utf-8", newline="") as file:
         table = list(csv.DictReader(file))
     assert [grade.Row(**{**r, "points": int(r["points"]), "max_points": int(r["max_points"])})
