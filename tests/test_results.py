@@ -38,6 +38,14 @@ def glued(site: Path, chapter: str) -> dict[str, object]:
     return values
 
 
+def data_and_mode_notes(site: Path, chapter: str) -> list[str]:
+    """The text of every "Data and mode" box on ``chapter``'s page, tags removed."""
+    html = (site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
+                       html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", note) for note in notes]
+
+
 def above_chance(accuracy: float, n: float, chance: float = 0.5) -> bool:
     """True when the 95 % interval of ``accuracy`` on ``n`` examples lies above ``chance``."""
     return accuracy_interval(accuracy, int(n))[0] > chance
@@ -136,14 +144,11 @@ RESULTS_NOTES = {
 
 @pytest.mark.parametrize("chapter", sorted(RESULTS_NOTES))
 def test_training_pages_name_their_data_and_mode(site, chapter):
-    html = (site / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
     g = glued(site, chapter)
-    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
-                       html, flags=re.S)
+    notes = data_and_mode_notes(site, chapter)
     assert len(notes) == len(RESULTS_NOTES[chapter]), (
         f"{chapter}: {len(notes)} 'Data and mode' notes, expected one per results section")
-    for key, note in zip(RESULTS_NOTES[chapter], notes):
-        text = re.sub(r"<[^>]+>", "", note)
+    for key, text in zip(RESULTS_NOTES[chapter], notes):
         # make test builds in quick mode on the offline twins: the note must say so.
         assert "Data: the offline twin of" in text and "Mode: quick" in text, text
         assert "made by code, not what the real data gives" in text, text
@@ -217,11 +222,9 @@ def test_chapter_12_words_follow_the_numbers(site):
 
 
 def test_chapter_12_names_its_data_and_mode(site):
-    html = (site / "chapters" / "12_seq2seq_attention.html").read_text(encoding="utf-8")
-    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
-                       html, flags=re.S)
+    notes = data_and_mode_notes(site, "12_seq2seq_attention")
     assert len(notes) == 1, notes
-    text = re.sub(r"<[^>]+>", "", notes[0])
+    text = notes[0]
     assert "made by code" in text and "Mode: quick" in text, text
 
 
@@ -327,11 +330,9 @@ def test_chapter_11_verdicts_follow_the_numbers(site):
 
 
 def test_chapter_11_names_its_text_and_mode(site):
-    html = (site / "chapters" / "11_language_model.html").read_text(encoding="utf-8")
-    notes = re.findall(r'<p class="admonition-title">Data and mode</p>\s*<p>(.*?)</p>',
-                       html, flags=re.S)
+    notes = data_and_mode_notes(site, "11_language_model")
     assert len(notes) == 1, notes
-    text = re.sub(r"<[^>]+>", "", notes[0])
+    text = notes[0]
     # make test builds in quick mode offline: the standard library's text.
     assert "pydoc_data" in text and "Mode: quick" in text, text
     assert "not from Shakespeare" in text or "On the Shakespeare text" in text, text
