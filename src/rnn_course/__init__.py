@@ -22,4 +22,4 @@ Submodules (imported on demand so that ``import rnn_course`` stays light):
 - :mod:`rnn_course.benchmark_results`: the timings of ``make bench``.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
