@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from rnn_course import _validate
+from rnn_course.language_model import softmax_with_temperature
 
 __all__ = [
     "OKABE_ITO",
@@ -455,8 +456,7 @@ def plot_next_char_distributions(
     fig, axes = plt.subplots(1, len(temps), figsize=(3.2 * len(temps), 3.2),
                              layout="constrained", sharey=True, squeeze=False)
     for i, (ax, t) in enumerate(zip(axes[0], temps)):
-        p = np.exp((z - z.max()) / t)
-        p /= p.sum()
+        p = softmax_with_temperature(z, t)
         ax.bar(np.arange(top), p[order], color=OKABE_ITO[i % (len(OKABE_ITO) - 1)],
                edgecolor="black", linewidth=0.5)
         ax.set_xticks(np.arange(top), [_shown_char(labels[k]) for k in order],
